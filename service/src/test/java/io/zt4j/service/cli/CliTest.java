@@ -1,0 +1,71 @@
+package io.zt4j.service.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+class CliTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(CommandLine cl, String... args) {
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  @Test
+  void versionPrintsOurVersionJavaAndProtocol() {
+    int rc = run(Zt4jCommand.commandLine(), "version");
+    assertThat(rc).isZero();
+    assertThat(out.toString())
+        .containsPattern("^zt4j \\d+\\.\\d+\\.\\d+")
+        .contains("java " + System.getProperty("java.version"))
+        .contains("zerotier protocol 12");
+  }
+
+  @Test
+  void helpListsSubcommands() {
+    int rc = run(Zt4jCommand.commandLine(), "--help");
+    assertThat(rc).isZero();
+    assertThat(out.toString()).contains("Usage: zt4j").contains("version");
+  }
+
+  @Test
+  void unknownSubcommandIsAUsageErrorOnOneLinePlusHint() {
+    int rc = run(Zt4jCommand.commandLine(), "frobnicate");
+    assertThat(rc).isEqualTo(2);
+    assertThat(err.toString().lines()).hasSize(2);
+    assertThat(err.toString()).startsWith("zt4j: ").contains("frobnicate");
+  }
+
+  @Command(name = "boom")
+  static final class Boom implements Runnable {
+    @Override
+    public void run() {
+      throw new IllegalStateException("network 8056c2e21c000001 not found\n(more)");
+    }
+  }
+
+  @Test
+  void failingCommandPrintsOneLineAndExitsNonZero() {
+    CommandLine cl = Zt4jCommand.commandLine();
+    cl.addSubcommand(new Boom());
+    int rc = run(cl, "boom");
+    assertThat(rc).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("zt4j: network 8056c2e21c000001 not found (more)" + System.lineSeparator());
+  }
+
+  @Test
+  void verboseAddsTheStackTrace() {
+    CommandLine cl = Zt4jCommand.commandLine();
+    cl.addSubcommand(new Boom());
+    int rc = run(cl, "--verbose", "boom");
+    assertThat(rc).isEqualTo(1);
+    assertThat(err.toString()).contains("IllegalStateException").contains("at io.zt4j.service.cli");
+  }
+}
