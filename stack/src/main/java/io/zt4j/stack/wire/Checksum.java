@@ -109,4 +109,19 @@ public final class Checksum {
     int c = update16(oldChecksum, oldValue >>> 16, newValue >>> 16);
     return update16(c, oldValue & 0xFFFF, newValue & 0xFFFF);
   }
+
+  /**
+   * The pseudo-header sum for either family from raw {@link IpAddress} halves: the IPv4 form
+   * (RFC 768) when both addresses are IPv4-mapped, else the IPv6 form (RFC 8200 §8.1).
+   */
+  public static long pseudoHeader(long srcHi, long srcLo, long dstHi, long dstLo, int protocol, int length) {
+    if (IpAddress.isV4(srcHi, srcLo)) {
+      return add32(add32(0, (int) srcLo), (int) dstLo) + (protocol & 0xFF) + (length & 0xFFFF);
+    }
+    long sum = add32(add32(0, (int) (srcHi >>> 32)), (int) srcHi);
+    sum = add32(add32(sum, (int) (srcLo >>> 32)), (int) srcLo);
+    sum = add32(add32(sum, (int) (dstHi >>> 32)), (int) dstHi);
+    sum = add32(add32(sum, (int) (dstLo >>> 32)), (int) dstLo);
+    return add32(sum, length) + (protocol & 0xFF);
+  }
 }
