@@ -1,0 +1,196 @@
+package io.zt4j.node.crypto;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.security.GeneralSecurityException;
+import java.util.Objects;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES-GMAC-SIV exactly as ZeroTier One 1.12+ builds it ({@code node/AES.hpp}, {@code
+ * GMACSIVEncryptor}/{@code GMACSIVDecryptor}), on the JDK's AES (AES-NI, PCLMULQDQ intrinsics).
+ *
+ * <p>Encryption of a message with a 64-bit IV, AAD and plaintext P:
+ *
+ * <ol>
+ *   <li>{@code g = GMAC(K0, nonce = IV ‖ 0^32, AAD ‖ 0-pad to 16 ‖ P)} — ZeroTier's GMAC hashes
+ *       one byte stream and closes it with the length block {@code [8·total bytes]_64 ‖ 0^64}.
+ *       That is bit-for-bit the tag of AES-GCM with IV ‖ 0^32 as 96-bit nonce, AAD = the same
+ *       byte stream and an empty plaintext; so the JDK's GCM computes it.
+ *   <li>{@code T = AES-ENC(K1, IV ‖ (g[0:8] ⊕ g[8:16]))} — the 16-byte opaque tag.
+ *   <li>{@code C = AES-CTR(K1, T with bit 7 of byte 12 cleared, P)} — 128-bit big-endian counter
+ *       (ZeroTier increments only the low 32 bits, which cannot wrap: the masked bit leaves
+ *       2^31 blocks of room).
+ * </ol>
+ *
+ * Decryption recovers {@code IV ‖ m = AES-DEC(K1, T)}, decrypts with CTR, recomputes {@code g}
+ * and accepts iff {@code g[0:8] ⊕ g[8:16] == m} (8 bytes compared, in constant time).
+ *
+ * <p>The JDK refuses to initialise GCM encryption twice in a row with the same key and nonce.
+ * Decrypting a duplicate packet needs exactly that (the nonce comes from the tag), so when the
+ * nonce equals the previous one the GCM engine is first re-initialised with a dummy nonce whose
+ * last 32 bits are non-zero (never a ZeroTier nonce).
+ *
+ * <p>Not thread-safe: it owns mutable JDK {@link Cipher} instances and scratch buffers. Build one
+ * per (key, thread) and reuse it; it never allocates beyond what the JDK's {@code Cipher.init}
+ * does. Data is encrypted/decrypted in place.
+ */
+public final class AesGmacSiv {
+  /** Tag length in bytes. */
+  public static final int TAG_LENGTH = 16;
+  /** Largest AAD this implementation accepts (ZeroTier uses 11 bytes). */
+  public static final int MAX_AAD_LENGTH = 64;
+
+  private static final VarHandle BE64 =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  private final SecretKeySpec k0;
+  private final SecretKeySpec k1;
+  private final Cipher gcm;
+  private final Cipher ctr;
+  private final Cipher ecbEncrypt;
+  private final Cipher ecbDecrypt;
+
+  private final byte[] nonce = new byte[12];
+  private final byte[] aadPadded = new byte[MAX_AAD_LENGTH];
+  private final byte[] gmac = new byte[16];
+  private final byte[] block = new byte[16];
+  private final byte[] ctrIv = new byte[16];
+  private long lastNonce;
+  private boolean gcmUsed;
+
+  /**
+   * @param k0 32-byte GMAC key
+   * @param k1 32-byte AES-ECB/CTR key
+   */
+  public AesGmacSiv(byte[] k0, byte[] k1) {
+    if (k0.length != 32 || k1.length != 32) {
+      throw new IllegalArgumentException("AES-GMAC-SIV keys must be 32 bytes");
+    }
+    this.k0 = new SecretKeySpec(k0, "AES");
+    this.k1 = new SecretKeySpec(k1, "AES");
+    try {
+      gcm = Cipher.getInstance("AES/GCM/NoPadding");
+      ctr = Cipher.getInstance("AES/CTR/NoPadding");
+      ecbEncrypt = Cipher.getInstance("AES/ECB/NoPadding");
+      ecbEncrypt.init(Cipher.ENCRYPT_MODE, this.k1);
+      ecbDecrypt = Cipher.getInstance("AES/ECB/NoPadding");
+      ecbDecrypt.init(Cipher.DECRYPT_MODE, this.k1);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("JDK AES unavailable", e);
+    }
+  }
+
+  /** Keyed from a {@link SymmetricKey}'s K0/K1. */
+  public AesGmacSiv(SymmetricKey key) {
+    this(key.aesK0, key.aesK1);
+  }
+
+  /**
+   * Encrypts {@code data[dataOffset, +dataLength)} in place and writes the 16-byte tag.
+   *
+   * @param iv the message's 64-bit IV (ZeroTier: the packet ID before armouring)
+   */
+  public void encrypt(
+      long iv,
+      byte[] aad, int aadOffset, int aadLength,
+      byte[] data, int dataOffset, int dataLength,
+      byte[] tag, int tagOffset) {
+    Objects.checkFromIndexSize(tagOffset, TAG_LENGTH, tag.length);
+    Objects.checkFromIndexSize(dataOffset, dataLength, data.length);
+    gmac(iv, aad, aadOffset, aadLength, data, dataOffset, dataLength);
+    BE64.set(block, 0, iv);
+    BE64.set(block, 8, (long) BE64.get(gmac, 0) ^ (long) BE64.get(gmac, 8));
+    try {
+      ecbEncrypt.update(block, 0, 16, tag, tagOffset);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+    ctr(tag, tagOffset, data, dataOffset, dataLength);
+  }
+
+  /**
+   * Decrypts {@code data[dataOffset, +dataLength)} in place and checks the tag. On failure the
+   * data is garbage and must be dropped.
+   *
+   * @return true iff the tag authenticates AAD and plaintext
+   */
+  public boolean decrypt(
+      byte[] tag, int tagOffset,
+      byte[] aad, int aadOffset, int aadLength,
+      byte[] data, int dataOffset, int dataLength) {
+    Objects.checkFromIndexSize(tagOffset, TAG_LENGTH, tag.length);
+    Objects.checkFromIndexSize(dataOffset, dataLength, data.length);
+    try {
+      ecbDecrypt.update(tag, tagOffset, 16, block, 0);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+    long iv = (long) BE64.get(block, 0);
+    long mac = (long) BE64.get(block, 8);
+    ctr(tag, tagOffset, data, dataOffset, dataLength);
+    gmac(iv, aad, aadOffset, aadLength, data, dataOffset, dataLength);
+    long computed = (long) BE64.get(gmac, 0) ^ (long) BE64.get(gmac, 8);
+    lastIv = iv;
+    return (computed ^ mac) == 0;
+  }
+
+  private long lastIv;
+
+  /** The 64-bit IV recovered by the last {@link #decrypt} (whether or not it authenticated). */
+  public long lastDecryptedIv() {
+    return lastIv;
+  }
+
+  private void ctr(byte[] tag, int tagOffset, byte[] data, int dataOffset, int dataLength) {
+    System.arraycopy(tag, tagOffset, ctrIv, 0, 16);
+    ctrIv[12] &= 0x7f;
+    try {
+      ctr.init(Cipher.ENCRYPT_MODE, k1, new IvParameterSpec(ctrIv));
+      if (dataLength > 0) {
+        ctr.doFinal(data, dataOffset, dataLength, data, dataOffset);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void gmac(
+      long iv, byte[] aad, int aadOffset, int aadLength, byte[] data, int dataOffset, int dataLength) {
+    if (aadLength < 0 || aadLength > MAX_AAD_LENGTH) {
+      throw new IllegalArgumentException("AAD length " + aadLength);
+    }
+    Objects.checkFromIndexSize(aadOffset, aadLength, aad.length);
+    int padded = (aadLength + 15) & ~15;
+    System.arraycopy(aad, aadOffset, aadPadded, 0, aadLength);
+    for (int i = aadLength; i < padded; i++) {
+      aadPadded[i] = 0;
+    }
+    try {
+      if (gcmUsed && iv == lastNonce) {
+        // the JDK forbids two consecutive GCM encryptions with one nonce: interpose a dummy one
+        BE64.set(nonce, 0, iv);
+        nonce[8] = nonce[9] = nonce[10] = nonce[11] = (byte) 0xff;
+        gcm.init(Cipher.ENCRYPT_MODE, k0, new GCMParameterSpec(128, nonce));
+      }
+      BE64.set(nonce, 0, iv);
+      nonce[8] = nonce[9] = nonce[10] = nonce[11] = 0;
+      gcm.init(Cipher.ENCRYPT_MODE, k0, new GCMParameterSpec(128, nonce));
+      lastNonce = iv;
+      gcmUsed = true;
+      if (padded > 0) {
+        gcm.updateAAD(aadPadded, 0, padded);
+      }
+      if (dataLength > 0) {
+        gcm.updateAAD(data, dataOffset, dataLength);
+      }
+      gcm.doFinal(gmac, 0);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
