@@ -1,0 +1,157 @@
+package io.zt4j.stack.socket.tcp;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Random;
+
+/**
+ * A test network of TCP layers joined at the IP level, with virtual time and seeded faults
+ * (loss, duplication, reordering by random extra delay, fixed delay). Used until the stack's
+ * simulated Ethernet link carries TCP; it exercises the same {@link TcpIpOutput} contract.
+ */
+final class SimNet {
+  static final long MS = 1_000_000L;
+
+  final class Host implements TcpIpOutput {
+    final long hi = 0;
+    final long lo;
+    final Tcp tcp;
+    final int mtu;
+
+    Host(int v4, int mtu, TcpConfig cfg, long seed) {
+      this.lo = Tcp.V4_MAPPED | (v4 & 0xFFFFFFFFL);
+      this.mtu = mtu;
+      this.tcp = new Tcp(this, cfg, new Random(seed));
+    }
+
+    @Override
+    public int headroom() {
+      return 34;
+    }
+
+    @Override
+    public int mtu(long dstHi, long dstLo) {
+      return hostAt(dstLo) != null ? mtu : 0;
+    }
+
+    @Override
+    public boolean source(long dstHi, long dstLo, long[] out) {
+      out[0] = hi;
+      out[1] = lo;
+      return hostAt(dstLo) != null;
+    }
+
+    @Override
+    public boolean send(long srcHi, long srcLo, long dstHi, long dstLo, byte[] buf, int off, int len, long nowNanos) {
+      Host dst = hostAt(dstLo);
+      if (dst == null) {
+        return false;
+      }
+      if (len + 20 > mtu) {
+        throw new AssertionError("segment of " + len + " exceeds MTU " + mtu);
+      }
+      sent++;
+      bytesOnWire += len;
+      if (tap != null) {
+        tap.add(new Packet(0, seqNo++, srcLo, dst, Arrays.copyOfRange(buf, off, off + len)));
+      }
+      if (rnd.nextDouble() < loss) {
+        lost++;
+        return true;
+      }
+      int copies = rnd.nextDouble() < duplicate ? 2 : 1;
+      for (int i = 0; i < copies; i++) {
+        long at = nowNanos + delayNanos + (rnd.nextDouble() < reorder ? (long) (rnd.nextDouble() * jitterNanos) : 0);
+        queue.add(new Packet(at, seqNo++, srcLo, dst, Arrays.copyOfRange(buf, off, off + len)));
+      }
+      return true;
+    }
+  }
+
+  record Packet(long at, long order, long srcLo, Host dst, byte[] data) implements Comparable<Packet> {
+    @Override
+    public int compareTo(Packet o) {
+      return at != o.at ? Long.compare(at, o.at) : Long.compare(order, o.order);
+    }
+  }
+
+  final Random rnd;
+  final List<Host> hosts = new ArrayList<>();
+  final PriorityQueue<Packet> queue = new PriorityQueue<>();
+  long now = 1_000_000_000L;
+  double loss;
+  double duplicate;
+  double reorder;
+  long delayNanos = MS;
+  long jitterNanos = 5 * MS;
+  long seqNo;
+  long sent;
+  long lost;
+  long bytesOnWire;
+  List<Packet> tap;
+
+  SimNet(long seed) {
+    rnd = new Random(seed);
+  }
+
+  Host host(int v4, int mtu, TcpConfig cfg) {
+    Host h = new Host(v4, mtu, cfg, rnd.nextLong());
+    hosts.add(h);
+    return h;
+  }
+
+  Host hostAt(long lo) {
+    for (Host h : hosts) {
+      if (h.lo == lo) {
+        return h;
+      }
+    }
+    return null;
+  }
+
+  /** Delivers packets and fires timers in time order until {@code until} (or nothing is left). */
+  void runUntil(long until) {
+    while (true) {
+      long next = nextEvent();
+      if (next > until) {
+        now = Math.max(now, until);
+        return;
+      }
+      step(next);
+    }
+  }
+
+  long nextEvent() {
+    long next = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().at();
+    for (Host h : hosts) {
+      next = Math.min(next, h.tcp.pollAt());
+    }
+    return next;
+  }
+
+  void step(long at) {
+    now = Math.max(now, at);
+    while (!queue.isEmpty() && queue.peek().at() <= now) {
+      Packet p = queue.poll();
+      p.dst().tcp.receive(0, p.srcLo(), p.dst().hi, p.dst().lo, p.data(), 0, p.data().length, now);
+    }
+    for (Host h : hosts) {
+      if (h.tcp.pollAt() <= now) {
+        h.tcp.poll(now);
+      }
+    }
+  }
+
+  /** Runs one event (or advances to {@code limit}); false when nothing happens before limit. */
+  boolean stepOnce(long limit) {
+    long next = nextEvent();
+    if (next > limit) {
+      now = limit;
+      return false;
+    }
+    step(next);
+    return true;
+  }
+}
