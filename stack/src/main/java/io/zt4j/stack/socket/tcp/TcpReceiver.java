@@ -26,6 +26,8 @@ final class TcpReceiver {
   int rcvScale;
   /** Largest segment we expect (our MSS), for the ACK and SWS rules. */
   int rcvMss = 536;
+  /** Largest payload seen: the peer's effective MSS for the "every second full segment" rule. */
+  int largestSegment = 536;
 
   boolean finPending;
   int finSeq;
@@ -115,6 +117,7 @@ final class TcpReceiver {
    */
   boolean onSegment(int seq, byte[] buf, int off, int len, boolean fin, long nowNanos) {
     int start = seq;
+    int offered = len;
     if (Seq.lt(start, rcvNxt)) {
       int skip = (int) Math.min(Seq.distance(start, rcvNxt), len);
       off += skip;
@@ -127,7 +130,11 @@ final class TcpReceiver {
       fin = false;
     }
     boolean hadHoles = !ooo.isEmpty();
+    if (offered > 0 && len == 0) {
+      ackNow = true; // nothing of it fit: tell the sender where we are (RFC 9293 §3.10.7.4)
+    }
     if (len > 0) {
+      largestSegment = Math.max(largestSegment, len);
       int at = (int) Seq.distance(rcvNxt, start);
       if (at == 0) {
         ring.writeAt(0, buf, off, len);
@@ -138,7 +145,7 @@ final class TcpReceiver {
           ring.discard(ring.size());
         }
         bytesSinceAck += len;
-        if (hadHoles || bytesSinceAck >= 2 * rcvMss) {
+        if (hadHoles || bytesSinceAck >= 2 * Math.min(largestSegment, rcvMss)) {
           ackNow = true;
         } else if (delayedAckAt == Long.MAX_VALUE) {
           delayedAckAt = nowNanos + delayedAckNanos;
