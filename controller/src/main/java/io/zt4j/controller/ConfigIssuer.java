@@ -8,6 +8,7 @@ import io.zt4j.controller.model.Route;
 import io.zt4j.controller.net.IpAddress;
 import io.zt4j.node.identity.Identity;
 import io.zt4j.node.vl2.CertificateOfOwnership;
+import io.zt4j.node.vl2.CredentialType;
 import io.zt4j.node.vl2.NetworkConfig;
 import io.zt4j.node.vl2.Revocation;
 import io.zt4j.node.vl2.Rule;
@@ -337,10 +338,12 @@ public final class ConfigIssuer implements ControllerListener {
       name = new String(nb, 0, NetworkConfig.MAX_NAME_BYTES, StandardCharsets.UTF_8);
     }
 
-    return new NetworkConfig(nwid, now, window, network.revision(), addr, traceTarget, (int) traceLevel, flags,
-        network.multicastLimit(), network.privateNetwork() ? NetworkConfig.TYPE_PRIVATE : NetworkConfig.TYPE_PUBLIC,
-        name, network.mtu(), com, new byte[0], new byte[0], coos, specialists, routes, wireIps, rules, dns,
-        0, false, "", 0);
+    return NetworkConfig.builder().networkId(nwid).timestamp(now).credentialTimeMaxDelta(window)
+        .revision(network.revision()).issuedTo(addr).remoteTraceTarget(traceTarget).remoteTraceLevel((int) traceLevel)
+        .flags(flags).multicastLimit(network.multicastLimit() & 0xFFFF_FFFFL)
+        .type(network.privateNetwork() ? NetworkConfig.TYPE_PRIVATE : NetworkConfig.TYPE_PUBLIC)
+        .name(name).mtu(network.mtu()).com(com).certificatesOfOwnership(coos).specialists(specialists)
+        .routes(routes).staticIps(wireIps).rules(rules).dns(dns).build();
   }
 
   private static final long DEFAULT_WINDOW = NetworkConfig.DEFAULT_CREDENTIAL_TIME_MAX_DELTA;
@@ -375,8 +378,8 @@ public final class ConfigIssuer implements ControllerListener {
   @Override
   public void memberDeauthorized(long networkId, long address) {
     long now = records.now();
-    Revocation rev = Revocation.of((int) records.random().nextLong(), networkId, 0, now,
-        Revocation.FLAG_FAST_PROPAGATE, address, Revocation.CREDENTIAL_TYPE_COM).sign(signer);
+    Revocation rev = Revocation.of(records.random().nextLong() & 0xFFFF_FFFFL, networkId, 0, now,
+        Revocation.FLAG_FAST_PROPAGATE, address, CredentialType.COM).sign(signer);
     for (Key k : new TreeSet<>(onlineKeys(networkId))) {
       outbound.add(new RevocationMessage(k.address, rev));
     }

@@ -1,40 +1,63 @@
 package io.zt4j.node.vl2;
 
-import io.zt4j.node.identity.Address;
+import io.zt4j.node.crypto.C25519;
 import io.zt4j.node.identity.Identity;
 import io.zt4j.node.wire.DropReason;
 import io.zt4j.node.wire.InetAddress;
+import io.zt4j.node.wire.MAC;
 import io.zt4j.node.wire.Parsed;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.LongFunction;
 
 /**
- * A certificate of ownership (COO): the controller's statement that a member owns some IP (or
- * MAC) addresses on a network, so peers accept its ARP/NDP claims. The controller issues one
- * per config for the member's assigned addresses.
+ * A certificate of ownership (COO): the controller's signed statement that a member owns some
+ * MAC and IP addresses on a network, presented so other members accept frames from those
+ * addresses.
  *
  * <pre>
- *  network id u64 | timestamp u64 | flags u64 | id u32 | thing count u16
- *  count × ( thing type u8 (1 MAC, 2 IPv4, 3 IPv6) | value, 16 bytes, zero padded )
- *  issued to (5) | signed by (5) | signature type u8 (1 = Ed25519) | signature length u16 | signature
- *  additional fields length u16 | additional fields
+ *  serialized form (CertificateOfOwnership::serialize), big-endian
+ *  +-------------+---------------+-----------+--------+----------------+
+ *  | network u64 | timestamp i64 | flags u64 | id u32 | thing count u16 |
+ *  +-------------+---------------+-----------+--------+----------------+
+ *  | count x ( thing type u8 | value (16, left-aligned, zero-padded) ) |   count &lt;= 16
+ *  +--------------------------------------------------------------------+
+ *  | issuedTo (5) | signedBy (5) | 0x01 | 0x0060 | signature (96) | extension length u16 = 0 |
+ *  +----------------------------------------------------------------------------------------+
+ *  thing types: 1 MAC (6 bytes), 2 IPv4 (4), 3 IPv6 (16)
+ *  signed message: 7f x 8 | network .. signedBy | 0x0000 | 7f x 8
  * </pre>
  *
- * The signed message is the same layout without the signature type/length/signature, between
- * two {@code 0x7f7f7f7f7f7f7f7f} markers. Immutable.
+ * <p>ZeroTier leaves a certificate with more than 16 things in an undefined state; this parser
+ * refuses it ({@link DropReason#TOO_MANY}). Immutable and thread-safe.
  */
-public final class CertificateOfOwnership {
-  public static final int THING_MAC = 1;
-  public static final int THING_IPV4 = 2;
-  public static final int THING_IPV6 = 3;
-  /** Most things one certificate holds. */
-  public static final int MAX_THINGS = 16;
+public final class CertificateOfOwnership implements Comparable<CertificateOfOwnership> {
 
-  /** One owned thing: its type and its (unpadded) value. */
+  public static final int MAX_THINGS = 16;
+  public static final int THING_VALUE_LENGTH = 16;
+
+  public static final int THING_NULL = 0;
+  public static final int THING_MAC_ADDRESS = 1;
+  public static final int THING_IPV4_ADDRESS = 2;
+  public static final int THING_IPV6_ADDRESS = 3;
+
+  /** One owned thing: its type and its 16-byte value (address bytes left-aligned). */
   public record Thing(int type, byte[] value) {
     public Thing {
+      if (type < 0 || type > 0xFF) {
+        throw new IllegalArgumentException("thing type is a byte: " + type);
+      }
+      if (value.length != THING_VALUE_LENGTH) {
+        throw new IllegalArgumentException("thing value must be 16 bytes");
+      }
       value = value.clone();
+    }
+
+    @Override
+    public byte[] value() {
+      return value.clone();
     }
 
     @Override
@@ -46,49 +69,78 @@ public final class CertificateOfOwnership {
     public int hashCode() {
       return type * 31 + Arrays.hashCode(value);
     }
-  }
 
-  private static final long MARKER = 0x7f7f7f7f7f7f7f7fL;
+    @Override
+    public String toString() {
+      return type + ":" + java.util.HexFormat.of().formatHex(value);
+    }
+  }
 
   private final long networkId;
   private final long timestamp;
   private final long flags;
-  private final int id;
-  private final List<byte[]> things; // type byte + 16 value bytes each, as on the wire
+  private final long id;
+  private final List<Thing> things;
   private final long issuedTo;
   private final long signedBy;
-  private final byte[] signature; // empty when unsigned
+  private final byte[] signature;
 
-  private CertificateOfOwnership(long networkId, long timestamp, long flags, int id, List<byte[]> things,
+  private CertificateOfOwnership(long networkId, long timestamp, long flags, long id, List<Thing> things,
       long issuedTo, long signedBy, byte[] signature) {
     this.networkId = networkId;
     this.timestamp = timestamp;
     this.flags = flags;
     this.id = id;
-    this.things = things;
+    this.things = List.copyOf(things);
     this.issuedTo = issuedTo;
     this.signedBy = signedBy;
     this.signature = signature;
   }
 
+  /** An unsigned certificate with no things yet (add them with {@link #withThing}). */
+  public static CertificateOfOwnership of(long networkId, long timestamp, long issuedTo, long id) {
+    Tag.requireU32(id, "COO id");
+    return new CertificateOfOwnership(networkId, timestamp, 0, id, List.of(), issuedTo & 0xFF_FFFF_FFFFL, 0,
+        new byte[C25519.SIGNATURE_LENGTH]);
+  }
+
   /**
-   * An unsigned certificate for {@code issuedTo} owning {@code ips} (at most {@link #MAX_THINGS};
-   * ports ignored), as a controller issues it.
+   * An unsigned certificate listing {@code ips} (ports ignored), as ZeroTier's controller issues
+   * one for a member's managed addresses.
    */
-  public static CertificateOfOwnership forAddresses(long networkId, long timestamp, long issuedTo, int id,
+  public static CertificateOfOwnership forAddresses(long networkId, long timestamp, long issuedTo, long id,
       List<InetAddress> ips) {
-    List<byte[]> t = new ArrayList<>();
+    CertificateOfOwnership c = of(networkId, timestamp, issuedTo, id);
     for (InetAddress ip : ips) {
-      if (t.size() >= MAX_THINGS || ip.isNil()) {
-        continue;
-      }
-      byte[] e = new byte[17];
-      e[0] = (byte) (ip.isV4() ? THING_IPV4 : THING_IPV6);
-      byte[] a = ip.ip();
-      System.arraycopy(a, 0, e, 1, a.length);
-      t.add(e);
+      c = c.withThing(ip);
     }
-    return new CertificateOfOwnership(networkId, timestamp, 0, id, List.copyOf(t), issuedTo & 0xffffffffffL, 0, new byte[0]);
+    return c;
+  }
+
+  /** This certificate (unsigned) plus an IP address (the port is ignored). */
+  public CertificateOfOwnership withThing(InetAddress ip) {
+    if (ip.isV4()) {
+      return withThing(THING_IPV4_ADDRESS, ip.ip());
+    }
+    if (ip.isV6()) {
+      return withThing(THING_IPV6_ADDRESS, ip.ip());
+    }
+    throw new IllegalArgumentException("only IPv4/IPv6 addresses can be owned");
+  }
+
+  /** This certificate (unsigned) plus a MAC address. */
+  public CertificateOfOwnership withThing(MAC mac) {
+    return withThing(THING_MAC_ADDRESS, mac.bytes());
+  }
+
+  private CertificateOfOwnership withThing(int type, byte[] raw) {
+    if (things.size() >= MAX_THINGS) {
+      throw new IllegalStateException("a certificate of ownership holds at most " + MAX_THINGS + " things");
+    }
+    List<Thing> t = new ArrayList<>(things);
+    t.add(new Thing(type, Arrays.copyOf(raw, THING_VALUE_LENGTH)));
+    return new CertificateOfOwnership(networkId, timestamp, flags, id, t, issuedTo, 0,
+        new byte[C25519.SIGNATURE_LENGTH]);
   }
 
   public long networkId() {
@@ -103,8 +155,12 @@ public final class CertificateOfOwnership {
     return flags;
   }
 
-  public int id() {
+  public long id() {
     return id;
+  }
+
+  public List<Thing> things() {
+    return things;
   }
 
   public long issuedTo() {
@@ -119,170 +175,147 @@ public final class CertificateOfOwnership {
     return signature.clone();
   }
 
-  /** The owned things in order. */
-  public List<Thing> things() {
-    List<Thing> out = new ArrayList<>(things.size());
-    for (byte[] e : things) {
-      int type = e[0] & 0xff;
-      int len = type == THING_MAC ? 6 : type == THING_IPV4 ? 4 : 16;
-      out.add(new Thing(type, Arrays.copyOfRange(e, 1, 1 + len)));
-    }
-    return out;
-  }
-
-  /** True if this certificate lists {@code ip} (its port ignored). */
+  /** Whether this certificate lists {@code ip} (port ignored). */
   public boolean owns(InetAddress ip) {
-    if (ip.isNil()) {
-      return false;
+    if (ip.isV4()) {
+      return owns(THING_IPV4_ADDRESS, ip.ip());
     }
-    Thing want = new Thing(ip.isV4() ? THING_IPV4 : THING_IPV6, ip.ip());
-    return things().contains(want);
-  }
-
-  /** This certificate signed by {@code signer}, which must hold its private key. */
-  public CertificateOfOwnership sign(Identity signer) {
-    long by = signer.address().toLong();
-    CertificateOfOwnership unsigned = new CertificateOfOwnership(networkId, timestamp, flags, id, things, issuedTo, by, new byte[0]);
-    return new CertificateOfOwnership(networkId, timestamp, flags, id, things, issuedTo, by,
-        signer.sign(unsigned.signedMessage()));
-  }
-
-  /** True if signed by {@code signer} (whose address must be the signer's) with a valid signature. */
-  public boolean verify(Identity signer) {
-    if (signedBy == 0 || signer.address().toLong() != signedBy || signature.length == 0) {
-      return false;
+    if (ip.isV6()) {
+      return owns(THING_IPV6_ADDRESS, ip.ip());
     }
-    byte[] m = signedMessage();
-    return signer.verify(m, 0, m.length, signature, 0, signature.length);
+    return false;
   }
 
-  /** The message the signature covers. */
-  public byte[] signedMessage() {
-    byte[] b = new byte[8 + body() + 2 + 8];
-    int p = putU64(b, 0, MARKER);
-    p = writeBody(b, p);
-    p += 2; // additional fields length 0
-    putU64(b, p, MARKER);
-    return b;
+  /** Whether this certificate lists {@code mac}. */
+  public boolean owns(MAC mac) {
+    return owns(THING_MAC_ADDRESS, mac.bytes());
   }
 
-  public int serializedLength() {
-    return body() + 1 + 2 + signature.length + 2;
+  /** Whether an IPv4 ({@code raw.length == 4}) or IPv6 (16) address in network order is listed. */
+  public boolean ownsIp(byte[] raw) {
+    return owns(raw.length == 4 ? THING_IPV4_ADDRESS : THING_IPV6_ADDRESS, raw);
   }
 
-  public byte[] serialize() {
-    byte[] b = new byte[serializedLength()];
-    int p = writeBody(b, 0);
-    b[p++] = 1;
-    b[p++] = (byte) (signature.length >>> 8);
-    b[p++] = (byte) signature.length;
-    System.arraycopy(signature, 0, b, p, signature.length);
-    return b;
+  private boolean owns(int type, byte[] raw) {
+    for (Thing t : things) {
+      if (t.type == type && Arrays.equals(t.value, 0, raw.length, raw, 0, raw.length)) {
+        return true;
+      }
+    }
+    return false;
   }
+
+  // ---------------------------------------------------------------------------------------------
 
   /** Parses one certificate from {@code buf[off, off+len)}; the result's length is the bytes used. */
   public static Parsed<CertificateOfOwnership> parse(byte[] buf, int off, int len) {
     if (off < 0 || len < 0 || off > buf.length - len) {
-      return Parsed.dropped(DropReason.MALFORMED, "COO: range outside the buffer");
+      return Parsed.dropped(DropReason.MALFORMED, "CertificateOfOwnership: range outside the buffer");
     }
-    int end = off + len;
-    if (len < 30) {
-      return Parsed.dropped(DropReason.TRUNCATED, "COO: header truncated");
+    WireReader r = new WireReader(buf, off, len);
+    try {
+      CertificateOfOwnership c = read(r);
+      return Parsed.ok(c, r.consumed());
+    } catch (WireReader.Refused e) {
+      return e.toParsed("CertificateOfOwnership");
     }
-    long nwid = u64(buf, off);
-    long ts = u64(buf, off + 8);
-    long flags = u64(buf, off + 16);
-    int id = (int) u32(buf, off + 24);
-    int count = u16(buf, off + 28);
-    int p = off + 30;
+  }
+
+  static CertificateOfOwnership read(WireReader r) {
+    long nwid = r.u64("network id");
+    long ts = r.u64("timestamp");
+    long flags = r.u64("flags");
+    long id = r.u32("id");
+    int count = r.u16("thing count");
     if (count > MAX_THINGS) {
-      return Parsed.dropped(DropReason.TOO_MANY, "COO: " + count + " things");
+      throw WireReader.refuse(DropReason.TOO_MANY, count + " things, at most " + MAX_THINGS);
     }
-    if (end - p < count * 17 + 10 + 3) {
-      return Parsed.dropped(DropReason.TRUNCATED, "COO: things truncated");
-    }
-    List<byte[]> things = new ArrayList<>(count);
+    List<Thing> things = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      things.add(Arrays.copyOfRange(buf, p, p + 17));
-      p += 17;
+      int type = r.u8("thing type");
+      things.add(new Thing(type, r.bytes(THING_VALUE_LENGTH, "thing value")));
     }
-    long issuedTo = Address.toLong(buf, p);
-    long signedBy = Address.toLong(buf, p + 5);
-    p += 10;
-    int sigType = buf[p++] & 0xff;
-    int sigLen = u16(buf, p);
-    p += 2;
-    if (sigType == 1 && sigLen != 96) {
-      return Parsed.dropped(DropReason.MALFORMED, "COO: Ed25519 signature of " + sigLen + " bytes");
-    }
-    if (end - p < sigLen + 2) {
-      return Parsed.dropped(DropReason.TRUNCATED, "COO: signature truncated");
-    }
-    byte[] sig = sigType == 1 ? Arrays.copyOfRange(buf, p, p + sigLen) : new byte[0];
-    p += sigLen;
-    int extra = u16(buf, p);
-    p += 2;
-    if (end - p < extra) {
-      return Parsed.dropped(DropReason.TRUNCATED, "COO: additional fields truncated");
-    }
-    p += extra;
-    return Parsed.ok(new CertificateOfOwnership(nwid, ts, flags, id, List.copyOf(things), issuedTo, signedBy, sig), p - off);
+    long issuedTo = r.address("issued to");
+    long signedBy = r.address("signed by");
+    byte[] sig = CredentialWire.readSignature(r);
+    CredentialWire.skipExtensions(r);
+    return new CertificateOfOwnership(nwid, ts, flags, id, things, issuedTo, signedBy, sig);
   }
 
-  private int body() {
-    return 30 + things.size() * 17 + 10;
-  }
-
-  private int writeBody(byte[] b, int p) {
-    p = putU64(b, p, networkId);
-    p = putU64(b, p, timestamp);
-    p = putU64(b, p, flags);
-    b[p++] = (byte) (id >>> 24);
-    b[p++] = (byte) (id >>> 16);
-    b[p++] = (byte) (id >>> 8);
-    b[p++] = (byte) id;
-    b[p++] = (byte) (things.size() >>> 8);
-    b[p++] = (byte) things.size();
-    for (byte[] t : things) {
-      System.arraycopy(t, 0, b, p, 17);
-      p += 17;
+  void write(WireWriter w, boolean forSign) {
+    if (forSign) {
+      w.u64(CredentialWire.SIGN_MARKER);
     }
-    Address.write(issuedTo, b, p);
-    Address.write(signedBy, b, p + 5);
-    return p + 10;
-  }
-
-  static int putU64(byte[] b, int p, long v) {
-    for (int i = 7; i >= 0; i--) {
-      b[p + i] = (byte) v;
-      v >>>= 8;
+    w.u64(networkId).u64(timestamp).u64(flags).u32(id).u16(things.size());
+    for (Thing t : things) {
+      w.u8(t.type).bytes(t.value);
     }
-    return p + 8;
-  }
-
-  static long u64(byte[] b, int p) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (b[p + i] & 0xff);
+    w.address(issuedTo).address(signedBy);
+    if (!forSign) {
+      CredentialWire.writeSignature(w, signature);
     }
-    return v;
+    w.u16(0);
+    if (forSign) {
+      w.u64(CredentialWire.SIGN_MARKER);
+    }
   }
 
-  static long u32(byte[] b, int p) {
-    return ((b[p] & 0xffL) << 24) | ((b[p + 1] & 0xffL) << 16) | ((b[p + 2] & 0xffL) << 8) | (b[p + 3] & 0xffL);
+  public int serializedLength() {
+    return 8 + 8 + 8 + 4 + 2 + things.size() * (1 + THING_VALUE_LENGTH) + 5 + 5 + 1 + 2
+        + C25519.SIGNATURE_LENGTH + 2;
   }
 
-  static int u16(byte[] b, int p) {
-    return ((b[p] & 0xff) << 8) | (b[p + 1] & 0xff);
+  public byte[] serialize() {
+    WireWriter w = new WireWriter(serializedLength());
+    write(w, false);
+    return w.toByteArray();
+  }
+
+  public byte[] signedMessage() {
+    WireWriter w = new WireWriter(serializedLength());
+    write(w, true);
+    return w.toByteArray();
+  }
+
+  /** This certificate signed by {@code signer} (which must hold its private key). */
+  public CertificateOfOwnership sign(Identity signer) {
+    CredentialWire.requirePrivate(signer);
+    CertificateOfOwnership withSigner = new CertificateOfOwnership(networkId, timestamp, flags, id, things,
+        issuedTo, signer.address().toLong(), signature);
+    return new CertificateOfOwnership(networkId, timestamp, flags, id, things, issuedTo, withSigner.signedBy,
+        signer.sign(withSigner.signedMessage()));
+  }
+
+  /** ZeroTier's check: signed by the controller of the network, with a valid signature. */
+  public Verification verify(LongFunction<Identity> identities) {
+    return CredentialWire.verifyByController(signedBy, networkId, signedMessage(), signature, identities);
+  }
+  /** {@link #verify(LongFunction)} with the controller's identity at hand: true only if valid. */
+  public boolean verify(Identity controller) {
+    return verify(CredentialWire.only(controller)).isOk();
+  }
+
+
+  @Override
+  public int compareTo(CertificateOfOwnership o) {
+    return Long.compare(id, o.id);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof CertificateOfOwnership c && Arrays.equals(c.serialize(), serialize());
+    return o instanceof CertificateOfOwnership c && c.networkId == networkId && c.timestamp == timestamp
+        && c.flags == flags && c.id == id && c.things.equals(things) && c.issuedTo == issuedTo
+        && c.signedBy == signedBy && Arrays.equals(c.signature, signature);
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(serialize());
+    return Objects.hash(networkId, timestamp, flags, id, things, issuedTo, signedBy);
+  }
+
+  @Override
+  public String toString() {
+    return "COO[id=" + id + " nwid=" + Long.toHexString(networkId) + " to=" + String.format("%010x", issuedTo)
+        + " things=" + things + "]";
   }
 }

@@ -1,39 +1,45 @@
 package io.zt4j.node.vl2;
 
-import io.zt4j.node.identity.Address;
+import io.zt4j.node.crypto.C25519;
 import io.zt4j.node.identity.Identity;
 import io.zt4j.node.wire.DropReason;
 import io.zt4j.node.wire.Parsed;
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.LongFunction;
 
 /**
- * A revocation: the controller's statement that credentials of {@code target} of a given type
- * issued before {@code threshold} (ms) are no longer valid. A controller sends one for the
- * member's COM when it deauthorizes the member, so peers stop accepting its frames at once.
+ * A revocation: the controller's signed statement that credentials of one type held by
+ * {@code target} and timestamped before {@code threshold} are no longer valid (for COMs: the
+ * member was deauthorized). Members honour it when it arrives in NETWORK_CREDENTIALS.
  *
  * <pre>
- *  0 u32 | id u32 | network id u64 | 0 u32 | credential id u32 | threshold u64 | flags u64
- *  target (5) | signed by (5) | credential type u8
- *  signature type u8 (1 = Ed25519) | signature length u16 | signature | additional fields length u16
+ *  serialized form (Revocation::serialize), big-endian
+ *  +---------+--------+-------------+---------+-------------------+---------------+
+ *  | 0 (u32) | id u32 | network u64 | 0 (u32) | credential id u32 | threshold i64 |
+ *  +---------+--------+-------------+---------+-------------------+---------------+
+ *  | flags u64 | target (5) | signedBy (5) | credential type u8 |
+ *  +-------------------------------------------------------------+
+ *  | 0x01 | 0x0060 | signature (96) | extension length u16 = 0 |
+ *  +-----------------------------------------------------------+
+ *  signed message: 7f x 8 | 0 .. credential type | 0x0000 | 7f x 8
+ *  flags: bit 0 = fast propagate (recipients pass it on to the network's members)
  * </pre>
  *
- * The signed message is the layout without the signature type/length/signature, between two
- * {@code 0x7f7f7f7f7f7f7f7f} markers. Immutable.
+ * Immutable and thread-safe.
  */
 public final class Revocation {
-  /** Flag: peers pass the revocation on to the other members they talk to. */
-  public static final long FLAG_FAST_PROPAGATE = 0x1;
-  public static final int CREDENTIAL_TYPE_COM = 1;
-  public static final int CREDENTIAL_TYPE_CAPABILITY = 2;
-  public static final int CREDENTIAL_TYPE_TAG = 3;
-  public static final int CREDENTIAL_TYPE_COO = 4;
 
-  private static final int BODY = 4 + 4 + 8 + 4 + 4 + 8 + 8 + 5 + 5 + 1;
-  private static final long MARKER = 0x7f7f7f7f7f7f7f7fL;
+  /** Flag: recipients forward the revocation to other members they know. */
+  public static final long FLAG_FAST_PROPAGATE = 0x1L;
 
-  private final int id;
+  /** Length of the serialized form ZeroTier writes. */
+  public static final int SERIALIZED_LENGTH = 4 + 4 + 8 + 4 + 4 + 8 + 8 + 5 + 5 + 1 + 1 + 2
+      + C25519.SIGNATURE_LENGTH + 2;
+
+  private final long id;
   private final long networkId;
-  private final int credentialId;
+  private final long credentialId;
   private final long threshold;
   private final long flags;
   private final long target;
@@ -41,26 +47,35 @@ public final class Revocation {
   private final int credentialType;
   private final byte[] signature;
 
-  private Revocation(int id, long networkId, int credentialId, long threshold, long flags, long target,
+  private Revocation(long id, long networkId, long credentialId, long threshold, long flags, long target,
       long signedBy, int credentialType, byte[] signature) {
     this.id = id;
     this.networkId = networkId;
     this.credentialId = credentialId;
     this.threshold = threshold;
     this.flags = flags;
-    this.target = target & 0xffffffffffL;
-    this.signedBy = signedBy & 0xffffffffffL;
-    this.credentialType = credentialType & 0xff;
+    this.target = target;
+    this.signedBy = signedBy;
+    this.credentialType = credentialType;
     this.signature = signature;
   }
 
-  /** An unsigned revocation. */
-  public static Revocation of(int id, long networkId, int credentialId, long threshold, long flags, long target,
-      int credentialType) {
-    return new Revocation(id, networkId, credentialId, threshold, flags, target, 0, credentialType, new byte[0]);
+  /**
+   * An unsigned revocation.
+   *
+   * @param id arbitrary id (ZeroTier's controller uses a random one)
+   * @param credentialId id of the revoked credential, 0 for all (and for COMs, which have no id)
+   * @param threshold credentials timestamped before this are revoked
+   */
+  public static Revocation of(long id, long networkId, long credentialId, long threshold, long flags,
+      long target, CredentialType type) {
+    Tag.requireU32(id, "revocation id");
+    Tag.requireU32(credentialId, "credential id");
+    return new Revocation(id, networkId, credentialId, threshold, flags, target & 0xFF_FFFF_FFFFL, 0,
+        type.code(), new byte[C25519.SIGNATURE_LENGTH]);
   }
 
-  public int id() {
+  public long id() {
     return id;
   }
 
@@ -68,7 +83,7 @@ public final class Revocation {
     return networkId;
   }
 
-  public int credentialId() {
+  public long credentialId() {
     return credentialId;
   }
 
@@ -80,6 +95,10 @@ public final class Revocation {
     return flags;
   }
 
+  public boolean fastPropagate() {
+    return (flags & FLAG_FAST_PROPAGATE) != 0;
+  }
+
   public long target() {
     return target;
   }
@@ -88,105 +107,114 @@ public final class Revocation {
     return signedBy;
   }
 
-  public int credentialType() {
+  /** The revoked credential type's code (any byte on the wire). */
+  public int credentialTypeCode() {
     return credentialType;
   }
 
-  /** Signed by {@code signer}, which must hold its private key. */
-  public Revocation sign(Identity signer) {
-    Revocation u = new Revocation(id, networkId, credentialId, threshold, flags, target,
-        signer.address().toLong(), credentialType, new byte[0]);
-    return new Revocation(id, networkId, credentialId, threshold, flags, target, u.signedBy, credentialType,
-        signer.sign(u.signedMessage()));
+  /** The revoked credential type, or {@code null} for an unassigned code. */
+  public CredentialType credentialType() {
+    return CredentialType.ofCode(credentialType);
   }
 
-  /** True if signed by {@code signer} with a valid signature. */
-  public boolean verify(Identity signer) {
-    if (signedBy == 0 || signature.length == 0 || signer.address().toLong() != signedBy) {
-      return false;
-    }
-    byte[] m = signedMessage();
-    return signer.verify(m, 0, m.length, signature, 0, signature.length);
+  public byte[] signature() {
+    return signature.clone();
   }
 
-  public byte[] signedMessage() {
-    byte[] b = new byte[8 + BODY + 2 + 8];
-    int p = CertificateOfOwnership.putU64(b, 0, MARKER);
-    p = writeBody(b, p);
-    CertificateOfOwnership.putU64(b, p + 2, MARKER);
-    return b;
-  }
-
-  public int serializedLength() {
-    return BODY + 3 + signature.length + 2;
-  }
-
-  public byte[] serialize() {
-    byte[] b = new byte[serializedLength()];
-    int p = writeBody(b, 0);
-    b[p++] = 1;
-    b[p++] = (byte) (signature.length >>> 8);
-    b[p++] = (byte) signature.length;
-    System.arraycopy(signature, 0, b, p, signature.length);
-    return b;
-  }
+  // ---------------------------------------------------------------------------------------------
 
   /** Parses one revocation from {@code buf[off, off+len)}; the result's length is the bytes used. */
   public static Parsed<Revocation> parse(byte[] buf, int off, int len) {
     if (off < 0 || len < 0 || off > buf.length - len) {
-      return Parsed.dropped(DropReason.MALFORMED, "revocation: range outside the buffer");
+      return Parsed.dropped(DropReason.MALFORMED, "Revocation: range outside the buffer");
     }
-    if (len < BODY + 3) {
-      return Parsed.dropped(DropReason.TRUNCATED, "revocation: truncated");
+    WireReader r = new WireReader(buf, off, len);
+    try {
+      Revocation v = read(r);
+      return Parsed.ok(v, r.consumed());
+    } catch (WireReader.Refused e) {
+      return e.toParsed("Revocation");
     }
-    int p = off + 4;
-    int id = (int) CertificateOfOwnership.u32(buf, p);
-    long nwid = CertificateOfOwnership.u64(buf, p + 4);
-    int cid = (int) CertificateOfOwnership.u32(buf, p + 16);
-    long thr = CertificateOfOwnership.u64(buf, p + 20);
-    long flags = CertificateOfOwnership.u64(buf, p + 28);
-    long target = Address.toLong(buf, p + 36);
-    long by = Address.toLong(buf, p + 41);
-    int type = buf[p + 46] & 0xff;
-    p = off + BODY;
-    int sigType = buf[p++] & 0xff;
-    int sigLen = CertificateOfOwnership.u16(buf, p);
-    p += 2;
-    if (sigType == 1 && sigLen != 96) {
-      return Parsed.dropped(DropReason.MALFORMED, "revocation: Ed25519 signature of " + sigLen + " bytes");
-    }
-    int end = off + len;
-    if (end - p < sigLen + 2) {
-      return Parsed.dropped(DropReason.TRUNCATED, "revocation: signature truncated");
-    }
-    byte[] sig = sigType == 1 ? Arrays.copyOfRange(buf, p, p + sigLen) : new byte[0];
-    p += sigLen;
-    int extra = CertificateOfOwnership.u16(buf, p);
-    p += 2;
-    if (end - p < extra) {
-      return Parsed.dropped(DropReason.TRUNCATED, "revocation: additional fields truncated");
-    }
-    return Parsed.ok(new Revocation(id, nwid, cid, thr, flags, target, by, type, sig), p + extra - off);
   }
 
-  private int writeBody(byte[] b, int p) {
-    p += 4;
-    b[p++] = (byte) (id >>> 24);
-    b[p++] = (byte) (id >>> 16);
-    b[p++] = (byte) (id >>> 8);
-    b[p++] = (byte) id;
-    p = CertificateOfOwnership.putU64(b, p, networkId);
-    p += 4;
-    b[p++] = (byte) (credentialId >>> 24);
-    b[p++] = (byte) (credentialId >>> 16);
-    b[p++] = (byte) (credentialId >>> 8);
-    b[p++] = (byte) credentialId;
-    p = CertificateOfOwnership.putU64(b, p, threshold);
-    p = CertificateOfOwnership.putU64(b, p, flags);
-    Address.write(target, b, p);
-    Address.write(signedBy, b, p + 5);
-    p += 10;
-    b[p++] = (byte) credentialType;
-    return p;
+  static Revocation read(WireReader r) {
+    r.skip(4, "unused");
+    long id = r.u32("id");
+    long nwid = r.u64("network id");
+    r.skip(4, "unused");
+    long credentialId = r.u32("credential id");
+    long threshold = r.u64("threshold");
+    long flags = r.u64("flags");
+    long target = r.address("target");
+    long signedBy = r.address("signed by");
+    int type = r.u8("credential type");
+    byte[] sig = CredentialWire.readSignature(r);
+    CredentialWire.skipExtensions(r);
+    return new Revocation(id, nwid, credentialId, threshold, flags, target, signedBy, type, sig);
+  }
+
+  void write(WireWriter w, boolean forSign) {
+    if (forSign) {
+      w.u64(CredentialWire.SIGN_MARKER);
+    }
+    w.u32(0).u32(id).u64(networkId).u32(0).u32(credentialId).u64(threshold).u64(flags).address(target)
+        .address(signedBy).u8(credentialType);
+    if (!forSign) {
+      CredentialWire.writeSignature(w, signature);
+    }
+    w.u16(0);
+    if (forSign) {
+      w.u64(CredentialWire.SIGN_MARKER);
+    }
+  }
+
+  public byte[] serialize() {
+    WireWriter w = new WireWriter(SERIALIZED_LENGTH);
+    write(w, false);
+    return w.toByteArray();
+  }
+
+  public byte[] signedMessage() {
+    WireWriter w = new WireWriter(80);
+    write(w, true);
+    return w.toByteArray();
+  }
+
+  /** This revocation signed by {@code signer} (which must hold its private key). */
+  public Revocation sign(Identity signer) {
+    CredentialWire.requirePrivate(signer);
+    Revocation withSigner = new Revocation(id, networkId, credentialId, threshold, flags, target,
+        signer.address().toLong(), credentialType, signature);
+    return new Revocation(id, networkId, credentialId, threshold, flags, target, withSigner.signedBy,
+        credentialType, signer.sign(withSigner.signedMessage()));
+  }
+
+  /** ZeroTier's check: signed by the controller of the network, with a valid signature. */
+  public Verification verify(LongFunction<Identity> identities) {
+    return CredentialWire.verifyByController(signedBy, networkId, signedMessage(), signature, identities);
+  }
+  /** {@link #verify(LongFunction)} with the controller's identity at hand: true only if valid. */
+  public boolean verify(Identity controller) {
+    return verify(CredentialWire.only(controller)).isOk();
+  }
+
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Revocation v && v.id == id && v.networkId == networkId && v.credentialId == credentialId
+        && v.threshold == threshold && v.flags == flags && v.target == target && v.signedBy == signedBy
+        && v.credentialType == credentialType && Arrays.equals(v.signature, signature);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, networkId, credentialId, threshold, flags, target, signedBy, credentialType);
+  }
+
+  @Override
+  public String toString() {
+    return "Revocation[id=" + id + " nwid=" + Long.toHexString(networkId) + " target="
+        + String.format("%010x", target) + " type=" + credentialType + " cred=" + credentialId
+        + " threshold=" + threshold + " flags=" + flags + "]";
   }
 }

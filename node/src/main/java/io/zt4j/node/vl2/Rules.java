@@ -35,6 +35,21 @@ public final class Rules {
   }
 
   /**
+   * Reads one rule at the reader's position (type, length, value), refusing a known type whose
+   * value is shorter than its field.
+   */
+  static Rule read(WireReader r) {
+    int t = r.u8("rule type");
+    int len = r.u8("rule length");
+    RuleType type = RuleType.ofCode(t & 0x3f);
+    if (type != null && len < type.fieldLength()) {
+      throw WireReader.refuse(io.zt4j.node.wire.DropReason.MALFORMED,
+          type + " with a " + len + "-byte value, needs " + type.fieldLength());
+    }
+    return Rule.of(t, r.bytes(len, "rule value"));
+  }
+
+  /**
    * Decodes rules from {@code buf[offset, offset+length)}, at most {@code maxRules} of them.
    *
    * @return the rules (unmodifiable), or {@code null} if the bytes are malformed or hold more
