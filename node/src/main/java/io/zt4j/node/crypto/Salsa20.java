@@ -110,15 +110,14 @@ public final class Salsa20 {
   }
 
   private void run(int rounds, byte[] in, int ip, byte[] out, int op, int length) {
-    final int j0 = C0, j1 = k0, j2 = k1, j3 = k2, j4 = k3, j5 = C1, j6 = n0, j7 = n1;
-    final int j10 = C2, j11 = k4, j12 = k5, j13 = k6, j14 = k7, j15 = C3;
     long ctr = counter;
     int remaining = length;
     while (remaining > 0) {
       int j8 = (int) ctr;
       int j9 = (int) (ctr >>> 32);
-      int x0 = j0, x1 = j1, x2 = j2, x3 = j3, x4 = j4, x5 = j5, x6 = j6, x7 = j7;
-      int x8 = j8, x9 = j9, x10 = j10, x11 = j11, x12 = j12, x13 = j13, x14 = j14, x15 = j15;
+      // state words: constants on the diagonal, key, nonce, counter (Salsa20 spec section 9)
+      int x0 = C0, x1 = k0, x2 = k1, x3 = k2, x4 = k3, x5 = C1, x6 = n0, x7 = n1;
+      int x8 = j8, x9 = j9, x10 = C2, x11 = k4, x12 = k5, x13 = k6, x14 = k7, x15 = C3;
       for (int r = rounds; r > 0; r -= 2) {
         // column round
         x4 ^= Integer.rotateLeft(x0 + x12, 7);
@@ -155,22 +154,23 @@ public final class Salsa20 {
         x14 ^= Integer.rotateLeft(x13 + x12, 13);
         x15 ^= Integer.rotateLeft(x14 + x13, 18);
       }
-      x0 += j0;
-      x1 += j1;
-      x2 += j2;
-      x3 += j3;
-      x4 += j4;
-      x5 += j5;
-      x6 += j6;
-      x7 += j7;
+      // feed-forward; re-reading the fields keeps fewer values live across the rounds
+      x0 += C0;
+      x1 += k0;
+      x2 += k1;
+      x3 += k2;
+      x4 += k3;
+      x5 += C1;
+      x6 += n0;
+      x7 += n1;
       x8 += j8;
       x9 += j9;
-      x10 += j10;
-      x11 += j11;
-      x12 += j12;
-      x13 += j13;
-      x14 += j14;
-      x15 += j15;
+      x10 += C2;
+      x11 += k4;
+      x12 += k5;
+      x13 += k6;
+      x14 += k7;
+      x15 += C3;
       ++ctr;
       if (remaining >= 64) {
         if (in == null) {

@@ -1,0 +1,108 @@
+package io.zt4j.bench.crypto;
+
+import io.zt4j.node.crypto.SymmetricKey;
+import io.zt4j.node.identity.Identity;
+import io.zt4j.node.identity.MemoryHardHash;
+import io.zt4j.node.wire.CipherSuite;
+import io.zt4j.node.wire.PacketArmor;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Throughput per CPU-second (thread CPU time, not wall time) of the armour benchmarks, so that a
+ * number taken on a loaded shared machine still says what one core does. Complements the JMH
+ * runs (which measure wall time).
+ *
+ * <p>{@code java -cp bench/target/benchmarks.jar io.zt4j.bench.crypto.CpuTimeThroughput [seconds]}
+ */
+public final class CpuTimeThroughput {
+  private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+
+  interface Op {
+    void run() throws Exception;
+  }
+
+  private CpuTimeThroughput() {}
+
+  public static void main(String[] args) throws Exception {
+    double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
+    SplittableRandom r = new SplittableRandom(1);
+    byte[] k = new byte[48];
+    r.nextBytes(k);
+    SymmetricKey key = SymmetricKey.of(k);
+    byte[] packet = new byte[1400];
+    r.nextBytes(packet);
+    packet[18] = 0;
+    for (CipherSuite cs : new CipherSuite[] {CipherSuite.POLY1305_NONE, CipherSuite.POLY1305_SALSA2012, CipherSuite.AES_GMAC_SIV}) {
+      PacketArmor tx = new PacketArmor(key);
+      PacketArmor rx = new PacketArmor(key);
+      report("armor+dearmor " + cs, 1400, seconds, () -> {
+        tx.armor(packet, 0, 1400, cs);
+        if (rx.dearmor(packet, 0, 1400) != PacketArmor.Result.OK) {
+          throw new IllegalStateException();
+        }
+      });
+    }
+    io.zt4j.node.crypto.Salsa20 salsa = new io.zt4j.node.crypto.Salsa20();
+    byte[] key32 = Arrays.copyOf(k, 32);
+    report("Salsa20/12 alone", 1373, seconds, () -> {
+      salsa.init(key32, 0, packet, 0);
+      salsa.crypt12(packet, 27, packet, 27, 1373);
+    });
+    byte[] tag = new byte[16];
+    report("Poly1305 alone", 1373, seconds, () -> io.zt4j.node.crypto.Poly1305.mac(key32, 0, packet, 27, 1373, tag, 0));
+    Cipher enc = Cipher.getInstance("AES/GCM/NoPadding");
+    Cipher dec = Cipher.getInstance("AES/GCM/NoPadding");
+    SecretKeySpec gk = new SecretKeySpec(Arrays.copyOf(k, 32), "AES");
+    byte[] iv = new byte[12];
+    byte[] out = new byte[1420];
+    long[] ctr = {0};
+    report("JDK AES-256-GCM enc+dec", 1400, seconds, () -> {
+      long c = ++ctr[0];
+      for (int i = 0; i < 8; i++) {
+        iv[4 + i] = (byte) (c >>> (56 - 8 * i));
+      }
+      GCMParameterSpec spec = new GCMParameterSpec(128, iv);
+      enc.init(Cipher.ENCRYPT_MODE, gk, spec);
+      enc.updateAAD(packet, 8, 11);
+      int n = enc.doFinal(packet, 27, 1373, out, 0);
+      dec.init(Cipher.DECRYPT_MODE, gk, spec);
+      dec.updateAAD(packet, 8, 11);
+      dec.doFinal(out, 0, n, packet, 27);
+    });
+    Identity id = Identity.fromString("5b29cdda7a:0:a52cc4076771cd0f6049df229947d1909eb0a422dcc5f71df60349e2545b0745"
+        + "9e06a8a314d0dcf5277babb02f56e6893d9f4bdebf580b8cf6014880e90a9eee").orElseThrow();
+    MemoryHardHash h = new MemoryHardHash();
+    report("identity validate", 0, seconds, () -> id.locallyValidate(h));
+  }
+
+  private static void report(String name, int bytes, double seconds, Op op) throws Exception {
+    long budget = (long) (seconds * 1e9);
+    // warm up for the same CPU budget
+    for (int pass = 0; pass < 2; pass++) {
+      long start = MX.getCurrentThreadCpuTime();
+      long n = 0;
+      long used;
+      do {
+        for (int i = 0; i < 16; i++) {
+          op.run();
+        }
+        n += 16;
+        used = MX.getCurrentThreadCpuTime() - start;
+      } while (used < budget);
+      if (pass == 1) {
+        double perSec = n / (used / 1e9);
+        if (bytes > 0) {
+          System.out.printf("%-40s %10.0f ops/cpu-s  %8.1f MB/cpu-s%n", name, perSec, perSec * bytes / 1e6);
+        } else {
+          System.out.printf("%-40s %10.2f ms/op (cpu)%n", name, 1000 / perSec);
+        }
+      }
+    }
+  }
+}
