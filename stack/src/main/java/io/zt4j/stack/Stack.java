@@ -9,6 +9,9 @@ import io.zt4j.stack.link.LinkDevice;
 import io.zt4j.stack.socket.StackSocket;
 import io.zt4j.stack.socket.icmp.PingLayer;
 import io.zt4j.stack.socket.icmp.PingSocket;
+import io.zt4j.stack.socket.tcp.Tcp;
+import io.zt4j.stack.socket.tcp.TcpConfig;
+import io.zt4j.stack.socket.tcp.TcpIpBinding;
 import io.zt4j.stack.socket.udp.UdpLayer;
 import io.zt4j.stack.wire.IpAddress;
 import java.util.List;
@@ -42,12 +45,19 @@ public final class Stack {
   private final IpCore core;
   private final UdpLayer udp;
   private final PingLayer ping;
+  private final Tcp tcp;
 
   public Stack(StackConfig config) {
+    this(config, new TcpConfig());
+  }
+
+  /** A stack whose TCP layer uses {@code tcpConfig} (kept by reference: changes apply to new sockets). */
+  public Stack(StackConfig config, TcpConfig tcpConfig) {
     this.config = config;
     this.core = new IpCore(config.headroom(), config.tailroom(), config.random(), config.icmpErrorsPerSecond());
     this.udp = new UdpLayer(core);
     this.ping = new PingLayer(core);
+    this.tcp = new TcpIpBinding(core, tcpConfig).tcp();
   }
 
   public StackConfig config() {
@@ -78,6 +88,14 @@ public final class Stack {
 
   public UdpLayer udp() {
     return udp;
+  }
+
+  /**
+   * The TCP layer (registered for protocol 6). Its sockets report readiness on their own queue,
+   * {@link Tcp#nextReady()}, which the driver drains next to {@link #nextReady()}.
+   */
+  public Tcp tcp() {
+    return tcp;
   }
 
   /** ICMP echo sockets. */

@@ -37,6 +37,7 @@ public final class Tcp {
   // outbound scratch
   byte[] txBuf;
   int txOff;
+  private final int txTail;
   final TcpOptions txOptions = new TcpOptions();
   private final TcpHeader txHeader = new TcpHeader();
   // inbound scratch
@@ -72,7 +73,8 @@ public final class Tcp {
     this.tableKey = random.nextLong();
     this.nextEphemeral = random.nextInt(1 << 16);
     this.txOff = ip.headroom();
-    this.txBuf = new byte[txOff + TcpHeader.MAX_LENGTH + 9000];
+    this.txTail = ip.tailroom();
+    this.txBuf = new byte[txOff + TcpHeader.MAX_LENGTH + 9000 + txTail];
   }
 
   public TcpConfig config() {
@@ -142,7 +144,7 @@ public final class Tcp {
   }
 
   private void ensureTxCapacity(int mssRaw) {
-    int need = txOff + TcpHeader.MAX_LENGTH + mssRaw;
+    int need = txOff + TcpHeader.MAX_LENGTH + mssRaw + txTail;
     if (txBuf.length < need) {
       txBuf = new byte[need];
     }
@@ -658,8 +660,8 @@ public final class Tcp {
     int optLen = o.encodedLength();
     int hl = TcpHeader.MIN_LENGTH + optLen;
     int len = hl + dataLen;
-    if (txBuf.length < txOff + len) {
-      txBuf = new byte[txOff + len];
+    if (txBuf.length < txOff + len + txTail) {
+      txBuf = new byte[txOff + len + txTail];
     }
     byte[] b = txBuf;
     TcpHeader h = txHeader.wrapForWrite(b, txOff, len);

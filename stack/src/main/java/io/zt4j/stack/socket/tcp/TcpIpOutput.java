@@ -15,6 +15,14 @@ public interface TcpIpOutput {
    */
   int headroom();
 
+  /**
+   * Bytes the IP layer (and the link below it) may use after a TCP segment in the buffer passed
+   * to {@link #send}; TCP sizes its segment buffer to leave them free.
+   */
+  default int tailroom() {
+    return 0;
+  }
+
   /** MTU of the route toward {@code dst} (IP packet size), or 0 when there is no route. */
   int mtu(long dstHi, long dstLo);
 
