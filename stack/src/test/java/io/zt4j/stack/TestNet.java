@@ -86,6 +86,8 @@ public final class TestNet implements AutoCloseable {
     public SimSwitch.Port port;
     public final List<StackSocket> ready = new ArrayList<>();
     public long framesSent;
+    /** Whether readiness is drained after every delivered frame (as the runtime loop does). */
+    public boolean autoDrain = true;
 
     Host(Stack stack) {
       this.stack = stack;
@@ -94,7 +96,9 @@ public final class TestNet implements AutoCloseable {
     void attach(InterfaceConfig config, int headroom) {
       port = sw.attach((f, off, len, now) -> {
         ifc.receiveFrame(f, off, len, now);
-        drain();
+        if (autoDrain) {
+          drain();
+        }
       });
       ifc = stack.addInterface(config, new LinkDevice() {
         @Override

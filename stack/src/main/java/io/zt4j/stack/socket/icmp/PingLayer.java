@@ -63,15 +63,15 @@ public final class PingLayer implements IpHandler {
 
   int send(PingSocket s, IpAddress dst, byte[] data, int off, int len, long timeoutNanos, long now) {
     boolean v4 = dst.isV4();
+    int seq = s.nextSequence;
+    s.nextSequence = (seq + 1) & 0xFFFF;
     if (len < 0 || len > 0xFFFF - 8 - (v4 ? 20 : 0)) {
-      return SocketError.MESSAGE_TOO_BIG.code();
+      return failed(s, seq, SocketError.MESSAGE_TOO_BIG);
     }
     if (!ip.route(dst.hi(), dst.lo(), 0, route)) {
       ip.stats().count(Counter.DROP_NO_ROUTE);
-      return SocketError.NO_ROUTE.code();
+      return failed(s, seq, SocketError.NO_ROUTE);
     }
-    int seq = s.nextSequence;
-    s.nextSequence = (seq + 1) & 0xFFFF;
     int slot = seq & (PingSocket.MAX_OUTSTANDING - 1);
     if (s.active[slot]) {
       s.active[slot] = false;
@@ -103,9 +103,15 @@ public final class PingLayer implements IpHandler {
     if (r < 0) {
       s.active[slot] = false;
       s.outstanding--;
-      return r;
+      return failed(s, seq, SocketError.of(r));
     }
     return seq;
+  }
+
+  /** Every request gets exactly one result, also when it could not even be sent. */
+  private static int failed(PingSocket s, int seq, SocketError e) {
+    s.result(new PingReply(seq, null, e, 0, 0, 0));
+    return e.code();
   }
 
   @Override

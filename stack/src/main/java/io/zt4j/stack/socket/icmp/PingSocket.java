@@ -40,8 +40,9 @@ public final class PingSocket extends StackSocket {
   }
 
   /**
-   * Sends an echo request with {@code data} as payload; its result arrives within
-   * {@code timeoutNanos}.
+   * Sends an echo request with {@code data} as payload. Every request produces exactly one
+   * {@link PingReply}: the echo reply, an ICMP error, {@code TIMED_OUT} after
+   * {@code timeoutNanos}, or — when it could not be sent at all — the error returned here.
    *
    * @return the sequence number used (≥ 0), or a negative {@link SocketError} code
    */
