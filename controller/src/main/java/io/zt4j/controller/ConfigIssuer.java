@@ -359,7 +359,7 @@ public final class ConfigIssuer implements ControllerListener {
     if (answering) {
       return;
     }
-    for (Key k : new TreeSet<>(onlineKeys(networkId))) {
+    for (Key k : new ArrayList<>(onlineKeys(networkId))) {
       push(k);
     }
   }
@@ -380,7 +380,7 @@ public final class ConfigIssuer implements ControllerListener {
     long now = records.now();
     Revocation rev = Revocation.of(records.random().nextLong() & 0xFFFF_FFFFL, networkId, 0, now,
         Revocation.FLAG_FAST_PROPAGATE, address, CredentialType.COM).sign(signer);
-    for (Key k : new TreeSet<>(onlineKeys(networkId))) {
+    for (Key k : onlineKeys(networkId)) {
       outbound.add(new RevocationMessage(k.address, rev));
     }
   }

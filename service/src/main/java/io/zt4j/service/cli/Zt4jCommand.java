@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "zt4j: a pure-Java ZeroTier SDK, its node, controller and tools.",
-    subcommands = {VersionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {VersionCommand.class, ControllerCommand.class, CommandLine.HelpCommand.class})
 public final class Zt4jCommand implements Runnable {
 
   @Option(

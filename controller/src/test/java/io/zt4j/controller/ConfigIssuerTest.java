@@ -1,0 +1,212 @@
+package io.zt4j.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.zt4j.controller.ConfigIssuer.ConfigMessage;
+import io.zt4j.controller.ConfigIssuer.ErrorCode;
+import io.zt4j.controller.ConfigIssuer.ErrorMessage;
+import io.zt4j.controller.ConfigIssuer.Outbound;
+import io.zt4j.controller.ConfigIssuer.RevocationMessage;
+import io.zt4j.controller.model.RecordJson;
+import io.zt4j.controller.net.IpAddress;
+import io.zt4j.controller.store.MemoryStore;
+import io.zt4j.node.identity.Identity;
+import io.zt4j.node.vl2.NetworkConfig;
+import io.zt4j.node.vl2.Revocation;
+import io.zt4j.node.wire.Dictionary;
+import io.zt4j.node.wire.InetAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ConfigIssuerTest {
+  private static Identity controllerId;
+  private static final List<Identity> NODES = new ArrayList<>();
+
+  private final AtomicLong clock = new AtomicLong(1_800_000_000_000L);
+  private NetworkController records;
+  private ConfigIssuer issuer;
+  private long nwid;
+
+  @BeforeAll
+  static void identities() {
+    Random r = new Random(42);
+    controllerId = Identity.generate(r);
+    for (int i = 0; i < 3; i++) {
+      NODES.add(node(r));
+    }
+  }
+
+  /** A member identity; the controller never needs more than its address and public key. */
+  static Identity node(Random r) {
+    byte[] key = new byte[64];
+    r.nextBytes(key);
+    return Identity.of(io.zt4j.node.identity.Address.of(r.nextLong() & 0x00ffffffffffL | 0x0100000000L), key, null);
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    records = new NetworkController(controllerId.address().toLong(), new MemoryStore(), clock::get, new Random(3));
+    issuer = new ConfigIssuer(records, controllerId);
+    nwid = records.createNetwork(json("{\"name\":\"t\",\"v4AssignMode\":{\"zt\":true},"
+        + "\"ipAssignmentPools\":[{\"ipRangeStart\":\"10.0.0.1\",\"ipRangeEnd\":\"10.0.0.254\"}],"
+        + "\"routes\":[{\"target\":\"10.0.0.0/24\"}],\"authTokens\":{\"secret\":0}}")).id();
+  }
+
+  static JsonNode json(String s) throws Exception {
+    return RecordJson.MAPPER.readTree(s);
+  }
+
+  static Dictionary meta(String... kv) {
+    Dictionary.Builder b = Dictionary.builder(Dictionary.METADATA_CAPACITY).addHex("v", 7).addHex("revr", 1);
+    for (int i = 0; i < kv.length; i += 2) {
+      b.add(kv[i], kv[i + 1]);
+    }
+    return b.build();
+  }
+
+  private Optional<Outbound> ask(Identity who, long packetId) {
+    clock.addAndGet(5000);
+    return issuer.request(nwid, who, meta(), packetId);
+  }
+
+  private static NetworkConfig config(Optional<Outbound> o) {
+    assertThat(o).containsInstanceOf(ConfigMessage.class);
+    return ((ConfigMessage) o.get()).config();
+  }
+
+  @Test
+  void unknownNetworkIsNotFoundAndForeignNetworksAreIgnored() {
+    Identity n = NODES.get(0);
+    long missing = (controllerId.address().toLong() << 24) | 0xabcdef;
+    assertThat(issuer.request(missing, n, meta(), 5)).contains(
+        new ErrorMessage(n.address().toLong(), missing, 5, ErrorCode.OBJECT_NOT_FOUND));
+    assertThat(issuer.request(0x1111111111000001L, n, meta(), 6)).isEmpty();
+  }
+
+  @Test
+  void privateNetworkDeniesUntilAuthorizedThenIssuesVerifiableCredentials() throws Exception {
+    Identity n = NODES.get(0);
+    assertThat(ask(n, 1)).containsInstanceOf(ErrorMessage.class);
+    assertThat(records.member(nwid, n.address().toLong()).orElseThrow().identity()).isEqualTo(n.toString(false));
+    records.updateMember(nwid, n.address().toLong(), json("{\"authorized\":true}"));
+    NetworkConfig c = config(ask(n, 2));
+    assertThat(c.issuedTo()).isEqualTo(n.address().toLong());
+    assertThat(c.com().orElseThrow().verify(controllerId.withoutPrivateKey())).isTrue();
+    assertThat(c.com().orElseThrow().issuedTo()).isEqualTo(n.address().toLong());
+    assertThat(c.certificatesOfOwnership().get(0).verify(controllerId.withoutPrivateKey())).isTrue();
+    assertThat(c.staticIps()).hasSize(1);
+    InetAddress ip = c.staticIps().get(0);
+    assertThat(ip.port()).isEqualTo(24);
+    assertThat(c.certificatesOfOwnership().get(0).owns(ip)).isTrue();
+    // Decodable by a member exactly as sent.
+    assertThat(NetworkConfig.parse(c.toDictionary().serialize()).value()).isEqualTo(c);
+  }
+
+  @Test
+  void aSecondIdentityClaimingAKnownAddressIsDenied() throws Exception {
+    Identity n = NODES.get(0);
+    ask(n, 1);
+    records.updateMember(nwid, n.address().toLong(), json("{\"authorized\":true}"));
+    Identity impostor = Identity.of(n.address(), NODES.get(1).publicKey(), null);
+    assertThat(ask(impostor, 2)).contains(new ErrorMessage(n.address().toLong(), nwid, 2, ErrorCode.ACCESS_DENIED));
+  }
+
+  @Test
+  void publicNetworksAndJoinTokensAuthorizeAutomatically() throws Exception {
+    Identity n = NODES.get(0);
+    clock.addAndGet(5000);
+    config(issuer.request(nwid, n, meta("a", "token:secret"), 1));
+    assertThat(records.member(nwid, n.address().toLong()).orElseThrow().lastAuthorizedCredentialType()).isEqualTo("token");
+    clock.addAndGet(5000);
+    assertThat(issuer.request(nwid, NODES.get(1), meta("a", "token:wrong"), 2)).containsInstanceOf(ErrorMessage.class);
+
+    records.updateNetwork(nwid, json("{\"private\":false}"));
+    config(ask(NODES.get(2), 3));
+    assertThat(records.member(nwid, NODES.get(2).address().toLong()).orElseThrow().lastAuthorizedCredentialType())
+        .isEqualTo("public");
+  }
+
+  @Test
+  void repeatsWithinASecondAreIgnored() throws Exception {
+    records.updateNetwork(nwid, json("{\"private\":false}"));
+    Identity n = NODES.get(0);
+    assertThat(ask(n, 1)).isPresent();
+    assertThat(issuer.request(nwid, n, meta(), 2)).isEmpty();
+    clock.addAndGet(1001);
+    assertThat(issuer.request(nwid, n, meta(), 3)).isPresent();
+  }
+
+  @Test
+  void changesArePushedAndDeauthorizationIsRevokedAtOnce() throws Exception {
+    Identity a = NODES.get(0);
+    Identity b = NODES.get(1);
+    records.updateMember(nwid, a.address().toLong(), json("{\"authorized\":true}"));
+    records.updateMember(nwid, b.address().toLong(), json("{\"authorized\":true}"));
+    config(ask(a, 1));
+    config(ask(b, 2));
+    assertThat(issuer.onlineMembers(nwid)).hasSize(2);
+    records.updateNetwork(nwid, json("{\"name\":\"renamed\"}"));
+    List<Outbound> pushed = issuer.drainOutbound();
+    assertThat(pushed).hasSize(2).allSatisfy(o -> {
+      assertThat(((ConfigMessage) o).config().name()).isEqualTo("renamed");
+      assertThat(((ConfigMessage) o).inRePacketId()).isZero();
+    });
+
+    records.updateMember(nwid, a.address().toLong(), json("{\"authorized\":false}"));
+    List<Outbound> out = issuer.drainOutbound();
+    List<Revocation> revs = out.stream().filter(o -> o instanceof RevocationMessage)
+        .map(o -> ((RevocationMessage) o).revocation()).toList();
+    assertThat(out.stream().filter(o -> o instanceof RevocationMessage).map(Outbound::destination))
+        .containsExactlyInAnyOrder(a.address().toLong(), b.address().toLong());
+    assertThat(revs).allSatisfy(r -> {
+      assertThat(r.target()).isEqualTo(a.address().toLong());
+      assertThat(r.threshold()).isEqualTo(clock.get());
+      assertThat(r.credentialType()).isEqualTo(io.zt4j.node.vl2.CredentialType.COM);
+      assertThat(r.verify(controllerId.withoutPrivateKey())).isTrue();
+      assertThat(Revocation.parse(r.serialize(), 0, Revocation.SERIALIZED_LENGTH).value().verify(controllerId)).isTrue();
+    });
+    assertThat(out).contains(new ErrorMessage(a.address().toLong(), nwid, 0, ErrorCode.ACCESS_DENIED));
+
+    clock.addAndGet(ConfigIssuer.ONLINE_MS);
+    records.updateNetwork(nwid, json("{\"name\":\"again\"}"));
+    assertThat(issuer.drainOutbound()).as("nobody online any more").isEmpty();
+  }
+
+  @Test
+  void noAutoAssignAndManualAddresses() throws Exception {
+    records.updateNetwork(nwid, json("{\"private\":false,\"v6AssignMode\":{\"rfc4193\":true,\"6plane\":true}}"));
+    Identity n = NODES.get(0);
+    records.updateMember(nwid, n.address().toLong(), json("{\"noAutoAssignIps\":true,\"ipAssignments\":[\"10.0.0.77\",\"192.168.1.1\"]}"));
+    NetworkConfig c = config(ask(n, 1));
+    assertThat(c.staticIps()).extracting(InetAddress::toString).containsExactly("10.0.0.77/24");
+    assertThat(c.ndpEmulation()).isFalse();
+  }
+
+  @Test
+  void poolAddressesAreNeverHandedOutTwice() throws Exception {
+    records.updateNetwork(nwid, json("{\"private\":false,\"ipAssignmentPools\":[{\"ipRangeStart\":\"10.0.0.1\",\"ipRangeEnd\":\"10.0.0.20\"}]}"));
+    Random r = new Random(9);
+    Set<String> seen = new HashSet<>();
+    int assigned = 0;
+    for (int i = 0; i < 25; i++) {
+      Identity n = node(r);
+      NetworkConfig c = config(ask(n, i + 1));
+      for (InetAddress ip : c.staticIps()) {
+        assertThat(seen.add(ip.toIpString())).as("duplicate " + ip).isTrue();
+        assigned++;
+      }
+    }
+    // .1 .. .19 are the candidates (ZeroTier never picks the end of a pool).
+    assertThat(assigned).isEqualTo(19);
+    assertThat(seen).allSatisfy(s -> assertThat(IpAddress.parseOrThrow(s).v4Value() & 0xff).isBetween(1L, 19L));
+  }
+}
