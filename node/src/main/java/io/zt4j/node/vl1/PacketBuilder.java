@@ -1,0 +1,212 @@
+package io.zt4j.node.vl1;
+
+import io.zt4j.node.identity.Address;
+import io.zt4j.node.identity.Identity;
+import io.zt4j.node.wire.InetAddress;
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/**
+ * An outgoing ZeroTier packet being assembled: header, verb, payload fields appended in order.
+ *
+ * <pre>
+ *  0        8          13         18     19       27     28
+ *  +--------+----------+----------+------+--------+------+----------------
+ *  | IV /   | dest     | source   |flags | MAC    | verb | payload …
+ *  | pkt id | addr (5) | addr (5) |      | (8)    |      |
+ *  +--------+----------+----------+------+--------+------+----------------
+ *  flags: 0x80 legacy "encrypted", 0x40 fragmented, bits 3–5 cipher suite, bits 0–2 hops
+ *  verb:  0x80 = payload LZ4-compressed, low 5 bits the verb
+ * </pre>
+ *
+ * <p>The packet id is 64 random bits from the node's random source (ZeroTier uses a secure
+ * random source: the id is the Salsa20 nonce). Armouring (see {@link PeerCipher}) sets the cipher
+ * bits and MAC, and for AES-GMAC-SIV replaces the id with the tag's first half.
+ *
+ * <p>Capacity is {@link #MAX_PACKET_LENGTH}; appending beyond it is a programming error
+ * ({@link IllegalStateException}). Not thread-safe.
+ */
+public final class PacketBuilder {
+  /** {@code ZT_PROTO_MAX_PACKET_LENGTH}: 7 fragments of the default physical MTU. */
+  public static final int MAX_PACKET_LENGTH = 7 * Vl1Constants.DEFAULT_PHYSICAL_MTU;
+
+  public static final int IDX_IV = 0;
+  public static final int IDX_DEST = 8;
+  public static final int IDX_SOURCE = 13;
+  public static final int IDX_FLAGS = 18;
+  public static final int IDX_MAC = 19;
+  public static final int IDX_VERB = 27;
+  public static final int IDX_PAYLOAD = 28;
+
+  private final byte[] buf;
+  private int size;
+  private boolean armored;
+
+  /** A new packet from {@code source} to {@code destination} carrying {@code verb}. */
+  public PacketBuilder(long destination, long source, int verb, RandomGenerator random) {
+    buf = new byte[MAX_PACKET_LENGTH + 64];
+    long id = random.nextLong();
+    for (int i = 0; i < 8; i++) {
+      buf[i] = (byte) (id >>> (56 - 8 * i));
+    }
+    Address.write(destination, buf, IDX_DEST);
+    Address.write(source, buf, IDX_SOURCE);
+    buf[IDX_FLAGS] = 0;
+    buf[IDX_VERB] = (byte) (verb & 0x1f);
+    size = IDX_PAYLOAD;
+  }
+
+  /** Wraps an existing complete packet (for relaying and queued re-sends); copies it. */
+  public static PacketBuilder copyOf(byte[] packet, int offset, int length) {
+    if (length < IDX_PAYLOAD || length > MAX_PACKET_LENGTH) {
+      throw new IllegalArgumentException("bad packet length " + length);
+    }
+    return new PacketBuilder(Arrays.copyOfRange(packet, offset, offset + length), length);
+  }
+
+  private PacketBuilder(byte[] packet, int length) {
+    this.buf = Arrays.copyOf(packet, MAX_PACKET_LENGTH + 64);
+    this.size = length;
+    this.armored = true;
+  }
+
+  /** The backing buffer (valid bytes are {@code [0, size())}). */
+  public byte[] buffer() {
+    return buf;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  /** Sets the size (after in-place compression); must not exceed capacity. */
+  public void size(int newSize) {
+    if (newSize < IDX_PAYLOAD || newSize > MAX_PACKET_LENGTH) {
+      throw new IllegalStateException("bad size " + newSize);
+    }
+    size = newSize;
+  }
+
+  public long packetId() {
+    return packetId(buf);
+  }
+
+  /** The packet id (first 8 bytes, big-endian) of a packet in {@code data}. */
+  public static long packetId(byte[] data) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (data[i] & 0xFF);
+    }
+    return v;
+  }
+
+  public long destination() {
+    return Address.toLong(buf, IDX_DEST);
+  }
+
+  public long source() {
+    return Address.toLong(buf, IDX_SOURCE);
+  }
+
+  /** The verb without the compressed flag. */
+  public int verb() {
+    return buf[IDX_VERB] & 0x1f;
+  }
+
+  public int hops() {
+    return buf[IDX_FLAGS] & 0x07;
+  }
+
+  /** Whether {@link PeerCipher#armor} has been applied (a packet is armoured exactly once). */
+  public boolean armored() {
+    return armored;
+  }
+
+  void markArmored() {
+    armored = true;
+  }
+
+  /** Adds one hop to the 3-bit hop counter (relaying). */
+  void incrementHops() {
+    int f = buf[IDX_FLAGS] & 0xFF;
+    buf[IDX_FLAGS] = (byte) ((f & 0xF8) | (((f & 0x07) + 1) & 0x07));
+  }
+
+  private void room(int n) {
+    if (size + n > MAX_PACKET_LENGTH) {
+      throw new IllegalStateException("packet full: " + size + " + " + n);
+    }
+  }
+
+  public PacketBuilder u8(int v) {
+    room(1);
+    buf[size++] = (byte) v;
+    return this;
+  }
+
+  public PacketBuilder u16(int v) {
+    room(2);
+    buf[size++] = (byte) (v >>> 8);
+    buf[size++] = (byte) v;
+    return this;
+  }
+
+  public PacketBuilder u32(long v) {
+    room(4);
+    for (int i = 3; i >= 0; i--) {
+      buf[size++] = (byte) (v >>> (8 * i));
+    }
+    return this;
+  }
+
+  public PacketBuilder u64(long v) {
+    room(8);
+    for (int i = 7; i >= 0; i--) {
+      buf[size++] = (byte) (v >>> (8 * i));
+    }
+    return this;
+  }
+
+  public PacketBuilder address(long a) {
+    room(Address.LENGTH);
+    Address.write(a, buf, size);
+    size += Address.LENGTH;
+    return this;
+  }
+
+  public PacketBuilder bytes(byte[] b) {
+    return bytes(b, 0, b.length);
+  }
+
+  public PacketBuilder bytes(byte[] b, int off, int len) {
+    room(len);
+    System.arraycopy(b, off, buf, size, len);
+    size += len;
+    return this;
+  }
+
+  public PacketBuilder inetAddress(InetAddress a) {
+    room(a.serializedLength());
+    size += a.writeTo(buf, size);
+    return this;
+  }
+
+  public PacketBuilder identity(Identity id, boolean includePrivate) {
+    byte[] b = id.serialize(includePrivate);
+    return bytes(b);
+  }
+
+  /** Writes a 16-bit value at an absolute position (for counts and lengths filled in later). */
+  public void setU16At(int position, int v) {
+    if (position < IDX_PAYLOAD || position + 2 > size) {
+      throw new IllegalStateException("position outside payload");
+    }
+    buf[position] = (byte) (v >>> 8);
+    buf[position + 1] = (byte) v;
+  }
+
+  /** Current end of the packet (to remember where a later-filled field is). */
+  public int position() {
+    return size;
+  }
+}
