@@ -141,11 +141,23 @@ public final class Node {
   /**
    * A UDP datagram arrived ({@code ZT_Node_processWirePacket}). Bad input is dropped and counted,
    * never thrown. The node copies what it keeps; {@code data} may be reused after the call.
+   *
+   * @return {@link #nextDeadline()}
    */
-  public void processWirePacket(long localSocket, InetAddress remote, byte[] data, int offset, int length,
+  public long processWirePacket(long localSocket, InetAddress remote, byte[] data, int offset, int length,
       long nowMillis) {
     checkOpen();
     vl1.onWirePacket(localSocket, remote, data, offset, length, nowMillis);
+    return vl1.nextDeadline();
+  }
+
+  /**
+   * When {@link #processBackgroundTasks} wants to run next (absolute time). Every call that
+   * feeds the node can bring it forward (a packet starts waiting for a WHOIS answer…); hosts
+   * check it after each call.
+   */
+  public long nextDeadline() {
+    return vl1.nextDeadline();
   }
 
   /**

@@ -101,7 +101,9 @@ final class Inbound {
   }
 
   private void reassembled(Path path, int result) {
-    if (result == Reassembler.DROPPED) {
+    if (result == Reassembler.PENDING) {
+      vl1.wakeAt(vl1.now() + RECEIVE_QUEUE_TIMEOUT_MILLIS);
+    } else if (result == Reassembler.DROPPED) {
       vl1.counters().count(Vl1Counters.Drop.BAD_FRAGMENT);
     } else if (result > 0) {
       decodeOrQueue(path, Arrays.copyOf(reassembled, result));
@@ -179,6 +181,7 @@ final class Inbound {
       vl1.counters().count(Vl1Counters.Drop.RX_QUEUE_EXPIRED);
     }
     rxQueue.addLast(new Waiting(path, packet, Address.toLong(packet, PacketBuilder.IDX_SOURCE), at, authenticated));
+    vl1.wakeAt(vl1.now() + WHOIS_RETRY_DELAY_MILLIS);
   }
 
   /**

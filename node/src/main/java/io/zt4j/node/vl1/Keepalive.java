@@ -41,6 +41,17 @@ final class Keepalive {
     return online;
   }
 
+  /**
+   * An upstream was just heard from: ONLINE at once rather than at the next ping check (the
+   * condition is ZeroTier's; only the moment it is noticed is earlier).
+   */
+  void upstreamHeard() {
+    if (!online) {
+      online = true;
+      vl1.event(new NodeEvent.Online());
+    }
+  }
+
   /** VL2 adds the addresses its networks must always reach (controllers, relays…). */
   void addAlwaysContactSource(Consumer<Map<Long, List<InetAddress>>> source) {
     alwaysContactSources.add(source);

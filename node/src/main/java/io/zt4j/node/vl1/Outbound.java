@@ -43,6 +43,7 @@ final class Outbound {
         vl1.counters().count(Vl1Counters.Drop.TX_QUEUE_EXPIRED);
       }
       txQueue.addLast(new Queued(dest, vl1.now(), p, encrypt));
+      vl1.wakeAt(vl1.now() + WHOIS_RETRY_DELAY_MILLIS);
       if (vl1.topology().peer(dest) == null) {
         requestWhois(dest, vl1.now());
       }

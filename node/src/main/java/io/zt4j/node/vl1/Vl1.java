@@ -61,6 +61,7 @@ public final class Vl1 {
   private final Keepalive keepalive;
   private long now;
   private long lastHousekeepingAt;
+  private long deadline;
 
   /**
    * @param identity our identity, with its private key
@@ -78,6 +79,7 @@ public final class Vl1 {
     this.allowLoopbackPaths = allowLoopbackPaths;
     this.now = now;
     this.lastHousekeepingAt = now;
+    this.deadline = now;
     Arrays.fill(lastIdentityVerification, Peer.NEVER);
     this.topology = new Topology(this, planet);
     this.selfAwareness = new SelfAwareness(this::resetPathsInScope);
@@ -113,7 +115,23 @@ public final class Vl1 {
     next = Math.min(next, lastHousekeepingAt + HOUSEKEEPING_PERIOD_MILLIS);
     next = Math.min(next, outbound.doTimerTasks(now));
     next = Math.min(next, inbound.doTimerTasks(now));
-    return Math.max(next, now + TIMER_GRANULARITY_MILLIS);
+    deadline = Math.max(next, now + TIMER_GRANULARITY_MILLIS);
+    return deadline;
+  }
+
+  /**
+   * When {@link #processBackgroundTasks} should run next: what it last returned, brought forward
+   * when a packet since then started waiting (for WHOIS, or for its other fragments).
+   */
+  public long nextDeadline() {
+    return deadline;
+  }
+
+  /** Brings the next background run forward to {@code at} if that is earlier. */
+  void wakeAt(long at) {
+    if (at < deadline) {
+      deadline = at;
+    }
   }
 
   /** Sends a USER_MESSAGE (compressed when it helps) to {@code destination}. */
@@ -296,6 +314,9 @@ public final class Vl1 {
   public void received(InboundPacket p, boolean trustEstablished) {
     counters.verbIn(p.verb());
     p.peer().received(this, p.path(), p.hops(), p.verb(), trustEstablished, now);
+    if (topology.isUpstream(p.peer().address())) {
+      keepalive.upstreamHeard();
+    }
   }
 
   /** The peer with {@code address} (memory or cache), or null. */

@@ -23,7 +23,8 @@ import java.util.function.Predicate;
  * the receiver's link. Every link applies its {@link LinkProfile} (delay, jitter, loss,
  * duplication, reordering). Routers (the internet core and each NAT) decrement the TTL.
  *
- * <p>Nothing happens on its own: the caller advances virtual time with {@link #runFor},
+ * <p>Every hop is an event, even with zero delay, so a receiver never runs inside its sender's
+ * call. Nothing happens on its own: the caller advances virtual time with {@link #runFor},
  * {@link #runUntil(long)} or {@link #runUntil(BooleanSupplier, long)}, which run the scheduled
  * events in time order (ties in scheduling order). All randomness comes from one
  * {@link SplittableRandom} seeded at construction, so a run with the same seed and the same
@@ -242,11 +243,9 @@ public final class SimNetwork {
       count(Counter.REORDERED, d);
       delay += profile.reorderDelayMillis();
     }
-    if (delay == 0) {
-      next.accept(d);
-    } else {
-      schedule(now + delay, () -> next.accept(d));
-    }
+    // Always through the queue, even with zero delay: a receiver never runs inside its
+    // sender's call (nodes must not be re-entered from their own callbacks).
+    schedule(now + delay, () -> next.accept(d));
   }
 
   private void step() {

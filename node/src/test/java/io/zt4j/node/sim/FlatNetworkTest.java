@@ -1,0 +1,54 @@
+package io.zt4j.node.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zt4j.node.NodeEvent;
+import io.zt4j.node.sim.TestWorlds.RootSpec;
+import io.zt4j.node.vl1.Vl1Counters;
+import io.zt4j.node.wire.World;
+import io.zt4j.testkit.simnet.SimNetwork;
+import org.junit.jupiter.api.Test;
+
+/** Root and two leaves with public addresses: online, WHOIS, relay, RENDEZVOUS, direct. */
+class FlatNetworkTest {
+  @Test
+  void leavesGoOnlineRelayThenGoDirect() {
+    SimNetwork net = new SimNetwork(7);
+    World planet = TestWorlds.planet(0xabcdef01L, 1_000L, TestIdentities.get(0),
+        new RootSpec(TestIdentities.get(1), "1.0.0.1/9993"));
+    SimNode root = new SimNode(net, "root", net.internet().addHost("root", "1.0.0.1"), 9993, TestIdentities.get(1), planet, 1);
+    SimNode a = new SimNode(net, "a", net.internet().addHost("a", "2.0.0.2"), 9993, TestIdentities.get(2), planet, 2);
+    SimNode b = new SimNode(net, "b", net.internet().addHost("b", "3.0.0.3"), 9993, TestIdentities.get(3), planet, 3);
+    root.start();
+    a.start();
+    b.start();
+
+    assertThat(net.runUntil(() -> a.online() && b.online(), 30_000)).isTrue();
+    assertThat(root.online()).isTrue();
+    assertThat(root.node().status().root()).isTrue();
+    long onlineAt = net.nowMillis();
+
+    a.send(b, 42, "hello b");
+    assertThat(net.runUntil(() -> !b.userMessages().isEmpty(), net.nowMillis() + 5_000)).isTrue();
+    NodeEvent.UserMessage m = b.userMessages().get(0);
+    assertThat(m.origin()).isEqualTo(a.address());
+    assertThat(m.typeId()).isEqualTo(42);
+    assertThat(new String(m.data())).isEqualTo("hello b");
+    assertThat(root.node().counters().relayed()).isPositive();
+
+    // The root introduced them; keep talking and they go direct.
+    long until = net.nowMillis() + 30_000;
+    while (net.nowMillis() < until && !(a.direct(b.address()) && b.direct(a.address()))) {
+      a.send(b, 1, "ping");
+      b.send(a, 1, "pong");
+      net.runFor(1_000);
+    }
+    assertThat(a.direct(b.address())).isTrue();
+    assertThat(b.direct(a.address())).isTrue();
+    assertThat(a.peer(b.address()).orElseThrow().paths().get(0).address().toString()).isEqualTo("3.0.0.3/9993");
+    assertThat(onlineAt).isLessThan(100);
+    Vl1Counters.Snapshot ca = a.node().counters();
+    assertThat(ca.drops(Vl1Counters.Drop.AUTHENTICATION_FAILED)).isZero();
+    assertThat(ca.drops(Vl1Counters.Drop.MALFORMED)).isZero();
+  }
+}

@@ -1,0 +1,233 @@
+package io.zt4j.node.sim;
+
+import io.zt4j.node.Node;
+import io.zt4j.node.NodeConfig;
+import io.zt4j.node.NodeEvent;
+import io.zt4j.node.NodeHost;
+import io.zt4j.node.PeerInfo;
+import io.zt4j.node.StateObject;
+import io.zt4j.node.identity.Address;
+import io.zt4j.node.identity.Identity;
+import io.zt4j.node.wire.InetAddress;
+import io.zt4j.node.wire.World;
+import io.zt4j.testkit.simnet.SimHost;
+import io.zt4j.testkit.simnet.SimNetwork;
+import io.zt4j.testkit.simnet.SimSocket;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * A {@link Node} living on a simulated host: its host callbacks send through a {@link SimSocket},
+ * its state lives in a map, its background deadline is an event in the {@link SimNetwork}. All in
+ * virtual time, deterministic for a given seed.
+ */
+public final class SimNode implements NodeHost {
+  /** Virtual time 0 maps to this node clock value (a plausible epoch time). */
+  public static final long EPOCH = 1_764_000_000_000L;
+
+  private final SimNetwork net;
+  private final String name;
+  private final SimHost host;
+  private final int port;
+  private final Map<String, byte[]> state = new HashMap<>();
+  private final List<NodeEvent> events = new ArrayList<>();
+  private final NodeConfig config;
+  private SimSocket socket;
+  private Node node;
+  private SimNetwork.Scheduled timer;
+  private long scheduledAt = Long.MAX_VALUE;
+  private long backgroundRuns;
+
+  public SimNode(SimNetwork net, String name, SimHost host, int port, Identity identity, World planet, long seed) {
+    this.net = net;
+    this.name = name;
+    this.host = host;
+    this.port = port;
+    if (identity != null) {
+      statePut(StateObject.IDENTITY_SECRET, 0, identity.toString(true).getBytes(StandardCharsets.US_ASCII));
+    }
+    NodeConfig.Builder b = NodeConfig.builder(new SplittableRandom(seed));
+    if (planet != null) {
+      b.planet(planet);
+    }
+    this.config = b.build();
+  }
+
+  public SimNode start() {
+    socket = host.bind(port).onReceive(this::datagram);
+    node = Node.create(config, this, now());
+    node.addLocalInterfaceAddress(InetAddress.of(host.address().getAddress(), port));
+    tick();
+    return this;
+  }
+
+  public void stop() {
+    if (timer != null) {
+      timer.cancel();
+    }
+    if (node != null) {
+      node.close();
+    }
+    if (socket != null) {
+      socket.close();
+    }
+  }
+
+  public long now() {
+    return EPOCH + net.nowMillis();
+  }
+
+  public Node node() {
+    return node;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Address address() {
+    return node.address();
+  }
+
+  public SimHost simHost() {
+    return host;
+  }
+
+  public List<NodeEvent> events() {
+    return events;
+  }
+
+  public long backgroundRuns() {
+    return backgroundRuns;
+  }
+
+  public boolean online() {
+    return node.online();
+  }
+
+  /** User messages received, in order. */
+  public List<NodeEvent.UserMessage> userMessages() {
+    List<NodeEvent.UserMessage> out = new ArrayList<>();
+    for (NodeEvent e : events) {
+      if (e instanceof NodeEvent.UserMessage m) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  public Optional<PeerInfo> peer(Address a) {
+    return node.peers(now()).stream().filter(p -> p.address().equals(a)).findFirst();
+  }
+
+  /** Whether this node's preferred path to {@code a} is a live direct one. */
+  public boolean direct(Address a) {
+    return peer(a).map(PeerInfo::direct).orElse(false);
+  }
+
+  public void send(SimNode to, long typeId, String text) {
+    node.sendUserMessage(to.address(), typeId, text.getBytes(StandardCharsets.UTF_8), now());
+    afterCall();
+  }
+
+  /** Drops recorded events (keeps memory flat in long runs). */
+  public void clearEvents() {
+    events.clear();
+  }
+
+  private void datagram(SimSocket s, InetSocketAddress from, byte[] data) {
+    if (node == null) {
+      return;
+    }
+    node.processWirePacket(0, toNode(from), data, 0, data.length, now());
+    afterCall();
+  }
+
+  private void afterCall() {
+    long d = node.nextDeadline();
+    if (d < scheduledAt) {
+      schedule(d);
+    }
+  }
+
+  private void tick() {
+    backgroundRuns++;
+    scheduledAt = Long.MAX_VALUE;
+    schedule(node.processBackgroundTasks(now()));
+  }
+
+  private void schedule(long at) {
+    if (timer != null) {
+      timer.cancel();
+    }
+    scheduledAt = at;
+    timer = net.schedule(Math.max(at - EPOCH, net.nowMillis()), this::tick);
+  }
+
+  static InetAddress toNode(InetSocketAddress a) {
+    return InetAddress.of(a.getAddress().getAddress(), a.getPort());
+  }
+
+  static InetSocketAddress toSim(InetAddress a) {
+    try {
+      return new InetSocketAddress(java.net.InetAddress.getByAddress(a.ip()), a.port());
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  // ---- NodeHost -----------------------------------------------------------------------------
+
+  @Override
+  public boolean sendUdp(long localSocket, InetAddress remote, byte[] data, int offset, int length, int ttl) {
+    return socket.send(toSim(remote), Arrays.copyOfRange(data, offset, offset + length), ttl == 0 ? SimNetwork.DEFAULT_TTL : ttl);
+  }
+
+  @Override
+  public void onEvent(NodeEvent event) {
+    if (!(event instanceof NodeEvent.Trace)) {
+      events.add(event);
+    }
+  }
+
+  @Override
+  public Optional<byte[]> stateGet(StateObject type, long id) {
+    byte[] b = state.get(key(type, id));
+    return Optional.ofNullable(b == null ? null : b.clone());
+  }
+
+  @Override
+  public void statePut(StateObject type, long id, byte[] data) {
+    state.put(key(type, id), data.clone());
+  }
+
+  @Override
+  public void stateDelete(StateObject type, long id) {
+    state.remove(key(type, id));
+  }
+
+  public Map<String, byte[]> state() {
+    return state;
+  }
+
+  /** State key: per-id objects by id; singletons (identity, planet) under id 0 as ZeroTier One stores them. */
+  static String key(StateObject type, long id) {
+    return switch (type) {
+      case IDENTITY_PUBLIC, IDENTITY_SECRET, PLANET -> type.name();
+      default -> type.name() + "/" + Long.toHexString(id);
+    };
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}
