@@ -1,5 +1,6 @@
 package io.zt4j.service.cli;
 
+import io.zt4j.service.cli.idtool.IdtoolCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "zt4j: a pure-Java ZeroTier SDK, its node, controller and tools.",
-    subcommands = {VersionCommand.class, ControllerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {VersionCommand.class, ControllerCommand.class, IdtoolCommand.class, CommandLine.HelpCommand.class})
 public final class Zt4jCommand implements Runnable {
 
   @Option(
