@@ -36,8 +36,9 @@ import javax.crypto.spec.SecretKeySpec;
  * last 32 bits are non-zero (never a ZeroTier nonce).
  *
  * <p>Not thread-safe: it owns mutable JDK {@link Cipher} instances and scratch buffers. Build one
- * per (key, thread) and reuse it; it never allocates beyond what the JDK's {@code Cipher.init}
- * does. Data is encrypted/decrypted in place.
+ * per (key, thread) and reuse it. Data is encrypted/decrypted in place. Garbage per message is
+ * the JDK's: JDK 17's GCM buffers AAD and builds a new engine on every {@code init} (about 3.7 KB
+ * for a 1.4 KB packet), CTR re-initialisation about 0.1 KB; this class itself allocates nothing.
  */
 public final class AesGmacSiv {
   /** Tag length in bytes. */
@@ -60,6 +61,7 @@ public final class AesGmacSiv {
   private final byte[] gmac = new byte[16];
   private final byte[] block = new byte[16];
   private final byte[] ctrIv = new byte[16];
+  private byte[] ctrOut = new byte[2048];
   private long lastNonce;
   private boolean gcmUsed;
 
@@ -152,7 +154,12 @@ public final class AesGmacSiv {
     try {
       ctr.init(Cipher.ENCRYPT_MODE, k1, new IvParameterSpec(ctrIv));
       if (dataLength > 0) {
-        ctr.doFinal(data, dataOffset, dataLength, data, dataOffset);
+        // the JDK copies its input when a cipher works in place; a reused scratch array is cheaper
+        if (ctrOut.length < dataLength) {
+          ctrOut = new byte[Math.max(dataLength, 2 * ctrOut.length)];
+        }
+        ctr.doFinal(data, dataOffset, dataLength, ctrOut, 0);
+        System.arraycopy(ctrOut, 0, data, dataOffset, dataLength);
       }
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
