@@ -63,7 +63,10 @@ final class DatagramQueue {
       int head = starts[first];
       int last = (first + count - 1) % maxDatagrams;
       int tail = starts[last] + lens[last];
-      if (tail >= head) {
+      // wrapped when the newest datagram starts before the oldest: the data is [head, end) and
+      // [0, tail), and only [tail, head) is free — even when tail == head (full)
+      boolean wrapped = starts[last] < head;
+      if (!wrapped) {
         if (ring.length - tail >= len) {
           start = tail;
         } else if (len <= head) {

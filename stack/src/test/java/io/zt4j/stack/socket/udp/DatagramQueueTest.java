@@ -53,4 +53,25 @@ class DatagramQueueTest {
       assertThat(q.bytes()).isEqualTo(model.stream().mapToInt(x -> x.length).sum());
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aWrappedRingThatIsExactlyFullRefusesInsteadOfOverwritingTheOldest() {
+    DatagramQueue q = new DatagramQueue(4000, 64);
+    byte[] d = new byte[1000];
+    for (int i = 0; i < 4; i++) {
+      d[0] = (byte) i;
+      assertThat(q.offer(d, 0, 1000, 0, 0, 1, 0, 0, 1)).isTrue();
+    }
+    byte[] out = new byte[1000];
+    assertThat(q.poll(out, 0, 1000, null)).isEqualTo(1000);
+    d[0] = 4;
+    assertThat(q.offer(d, 0, 1000, 0, 0, 1, 0, 0, 1)).isTrue(); // wraps to [0, 1000): tail == head
+    d[0] = 5;
+    assertThat(q.offer(d, 0, 1000, 0, 0, 1, 0, 0, 1)).isFalse();
+    for (int expect = 1; expect <= 4; expect++) {
+      assertThat(q.poll(out, 0, 1000, null)).isEqualTo(1000);
+      assertThat(out[0]).isEqualTo((byte) expect);
+    }
+    assertThat(q.isEmpty()).isTrue();
+  }
 }

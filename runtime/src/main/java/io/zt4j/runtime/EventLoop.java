@@ -1,0 +1,239 @@
+package io.zt4j.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The one thread of a node: it owns the deterministic cores (node, stack) and everything that
+ * touches them, and sleeps in a {@link Selector} until the earliest deadline its {@link Task}s
+ * report, until a channel registered with {@link #selector()} is readable, or until another
+ * thread {@link #wakeup() wakes} it — never on a polling interval.
+ *
+ * <h2>Crossing threads</h2>
+ *
+ * Other threads never touch a core. They either {@link #execute(Runnable)} a command (queued and
+ * run on the loop, in order) or put work on a queue of their own that a task drains, followed by
+ * {@link #wakeup()}. A wake-up costs a syscall only when the loop is (about to be) asleep: the
+ * {@code wakeRequested} flag coalesces bursts, and the {@code sleeping} flag (a Dekker pair with
+ * it) makes sure no wake-up is lost between the loop's last look at its queues and its
+ * {@code select}.
+ *
+ * <h2>One iteration</h2>
+ *
+ * <ol>
+ *   <li>handle the selected keys ({@link IoHandler}, e.g. the UDP transport's datagrams);
+ *   <li>run queued commands;
+ *   <li>run every task with the current time; each returns its next deadline;
+ *   <li>sleep until the earliest deadline (rounded up to the selector's millisecond), a
+ *       readable channel or a wake-up.
+ * </ol>
+ */
+public final class EventLoop implements AutoCloseable {
+  /** Work the loop runs every iteration (the node core, a stack driver, a link). Loop thread only. */
+  @FunctionalInterface
+  public interface Task {
+    /**
+     * Does what is due at {@code nowNanos} (monotonic) and returns the next time it needs to run
+     * again without outside events, or {@link Long#MAX_VALUE}.
+     */
+    long run(long nowNanos);
+  }
+
+  /** Receives the keys the selector reported ready. Loop thread only. */
+  @FunctionalInterface
+  public interface IoHandler {
+    void ready(Set<SelectionKey> keys, long nowNanos);
+  }
+
+  private final Selector selector;
+  private final Thread thread;
+  private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+  private final List<Task> tasks = new ArrayList<>();
+  private final AtomicBoolean sleeping = new AtomicBoolean();
+  private volatile boolean wakeRequested;
+  private volatile boolean running = true;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private IoHandler io;
+  private volatile Throwable failure;
+  private long iterations;
+
+  /** Creates the loop and starts its (platform, daemon) thread named {@code name}. */
+  public EventLoop(String name) {
+    try {
+      selector = Selector.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open a selector: " + e.getMessage(), e);
+    }
+    thread = new Thread(this::run, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The selector channels register with (register from the loop thread, e.g. in a command). */
+  public Selector selector() {
+    return selector;
+  }
+
+  /** True when called on this loop's thread. */
+  public boolean inLoop() {
+    return Thread.currentThread() == thread;
+  }
+
+  /** Sets the handler for selected keys. Loop thread only (use {@link #execute}). */
+  public void ioHandler(IoHandler handler) {
+    this.io = handler;
+  }
+
+  /** Adds a task run every iteration. Loop thread only (use {@link #execute}). */
+  public void addTask(Task task) {
+    tasks.add(task);
+  }
+
+  public void removeTask(Task task) {
+    tasks.remove(task);
+  }
+
+  /** Runs {@code command} on the loop thread (after what is queued before it). Any thread. */
+  public void execute(Runnable command) {
+    if (!running) {
+      throw new IllegalStateException("event loop " + thread.getName() + " is stopped");
+    }
+    commands.add(command);
+    wakeup();
+  }
+
+  /**
+   * Runs {@code call} on the loop and waits for its result; runs it directly when already on the
+   * loop. Exceptions thrown by {@code call} are rethrown (unchecked ones as they are).
+   */
+  public <T> T call(Callable<T> call) throws Exception {
+    if (inLoop()) {
+      return call.call();
+    }
+    CompletableFuture<T> f = new CompletableFuture<>();
+    execute(() -> {
+      try {
+        f.complete(call.call());
+      } catch (Throwable t) {
+        f.completeExceptionally(t);
+      }
+    });
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof Exception ex) {
+        throw ex;
+      }
+      throw (Error) c;
+    }
+  }
+
+  /**
+   * Makes the loop run an iteration soon: free when it is already awake or already asked, one
+   * selector wake-up otherwise. Any thread.
+   */
+  public void wakeup() {
+    if (wakeRequested) {
+      return;
+    }
+    wakeRequested = true;
+    if (sleeping.get() && sleeping.compareAndSet(true, false)) {
+      selector.wakeup();
+    }
+  }
+
+  /** Iterations run so far (diagnostics). */
+  public long iterations() {
+    return iterations;
+  }
+
+  /** The exception that ended the loop, or null. */
+  public Throwable failure() {
+    return failure;
+  }
+
+  private void run() {
+    try {
+      while (running) {
+        wakeRequested = false;
+        long now = System.nanoTime();
+        Set<SelectionKey> keys = selector.selectedKeys();
+        if (!keys.isEmpty()) {
+          if (io != null) {
+            io.ready(keys, now);
+          }
+          keys.clear();
+        }
+        for (Runnable c; (c = commands.poll()) != null; ) {
+          c.run();
+        }
+        long deadline = Long.MAX_VALUE;
+        for (int i = 0; i < tasks.size(); i++) {
+          deadline = Math.min(deadline, tasks.get(i).run(now));
+        }
+        iterations++;
+        sleeping.set(true);
+        if (wakeRequested || !commands.isEmpty() || !running) {
+          sleeping.set(false);
+          selector.selectNow();
+          continue;
+        }
+        long wait = deadline == Long.MAX_VALUE ? 0 : deadline - System.nanoTime();
+        if (deadline != Long.MAX_VALUE && wait <= 0) {
+          selector.selectNow();
+        } else {
+          // select() takes milliseconds: round up so a timer never fires early (and never spins)
+          selector.select(wait == 0 ? 0 : Math.max(1, (wait + 999_999) / 1_000_000));
+        }
+        sleeping.set(false);
+      }
+    } catch (Throwable t) {
+      failure = t;
+      running = false;
+    } finally {
+      try {
+        for (Runnable c; (c = commands.poll()) != null; ) {
+          c.run();
+        }
+      } catch (Throwable ignored) {
+        // shutting down: a failing last command must not hide the stop
+      }
+      try {
+        selector.close();
+      } catch (IOException ignored) {
+        // nothing to do while stopping
+      }
+      stopped.countDown();
+    }
+  }
+
+  /** Stops the loop after the current iteration and waits for its thread to end. */
+  @Override
+  public void close() {
+    running = false;
+    selector.wakeup();
+    if (!inLoop()) {
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  public boolean isRunning() {
+    return running;
+  }
+}

@@ -1,0 +1,66 @@
+package io.zt4j.runtime.driver;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * What the {@link StackDriver} serves: the runtime side of one stack socket. The loop calls
+ * {@link #service(long)} when the socket's readiness changed or when an application thread
+ * {@link #schedule() scheduled} it (new tx bytes, rx room freed, close…).
+ */
+abstract class DriverSocket {
+  final StackDriver driver;
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+
+  DriverSocket(StackDriver driver) {
+    this.driver = driver;
+  }
+
+  /** Moves data and state between the stack socket and the application side. Loop thread only. */
+  abstract void service(long nowNanos);
+
+  /** Asks the loop to {@link #service} this socket soon (once, however often called). Any thread. */
+  final void schedule() {
+    if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+      driver.enqueue(this);
+    }
+  }
+
+  /** Called by the driver before {@link #service}: later schedules queue the socket again. */
+  final void unschedule() {
+    scheduled.set(false);
+  }
+
+  static void unpark(Thread t) {
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  /**
+   * Parks the current thread until unparked or {@code deadlineNanos} (0: no deadline).
+   *
+   * @return false when the deadline has passed
+   */
+  static boolean park(Object blocker, long deadlineNanos) {
+    if (deadlineNanos == 0) {
+      LockSupport.park(blocker);
+      return true;
+    }
+    long wait = deadlineNanos - System.nanoTime();
+    if (wait <= 0) {
+      return false;
+    }
+    LockSupport.parkNanos(blocker, wait);
+    return true;
+  }
+
+  /** The absolute deadline for a timeout in milliseconds (0: none), as {@link #park} takes it. */
+  static long deadline(long timeoutMillis) {
+    if (timeoutMillis <= 0) {
+      return 0;
+    }
+    long d = System.nanoTime() + timeoutMillis * 1_000_000L;
+    return d == 0 ? 1 : d;
+  }
+}

@@ -1,0 +1,55 @@
+package io.zt4j.sockets;
+
+import io.zt4j.runtime.driver.StackDriver;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+
+/**
+ * A UDP {@link DatagramSocket} on a ZeroTier node's virtual networks: send/receive, connect,
+ * {@code setSoTimeout} ({@link java.net.SocketTimeoutException} "Receive timed out"),
+ * {@code SO_RCVBUF}, broadcast, and multicast through
+ * {@link DatagramSocket#joinGroup(java.net.SocketAddress, java.net.NetworkInterface)} (the
+ * interface argument may be null: the virtual network the group routes to is used).
+ * UDP semantics are kept: datagrams a slow receiver cannot hold are dropped, never queued without
+ * bound, and never reordered.
+ */
+public class ZeroTierDatagramSocket extends DatagramSocket {
+  /** A socket on a stack driven by {@code driver}, bound to {@code laddr:port}. */
+  public ZeroTierDatagramSocket(StackDriver driver, int port, InetAddress laddr) throws SocketException {
+    super(new ZtDatagramSocketImpl(driver));
+    try {
+      bind(new InetSocketAddress(laddr == null ? anyAddress() : laddr, port));
+    } catch (SocketException e) {
+      close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void send(DatagramPacket p) throws IOException {
+    if (isClosed()) {
+      throw new SocketException("Socket is closed");
+    }
+    super.send(p);
+  }
+
+  @Override
+  public void receive(DatagramPacket p) throws IOException {
+    if (isClosed()) {
+      throw new SocketException("Socket is closed");
+    }
+    super.receive(p);
+  }
+
+  private static InetAddress anyAddress() throws SocketException {
+    try {
+      return InetAddress.getByAddress(new byte[4]);
+    } catch (IOException e) {
+      throw new SocketException(e.getMessage());
+    }
+  }
+}
