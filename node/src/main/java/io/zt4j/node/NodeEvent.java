@@ -34,10 +34,10 @@ public sealed interface NodeEvent {
   /** A REMOTE_TRACE arrived ({@code ZT_EVENT_REMOTE_TRACE}): one trace dictionary as text. */
   record RemoteTrace(Address origin, String dictionary) implements NodeEvent {}
 
-  /** A peer now has a live direct path (the best one is {@code path}). */
+  /** Traffic to a peer now goes over a direct path (the best one is {@code path}). */
   record PeerDirect(Address peer, InetAddress path) implements NodeEvent {}
 
-  /** A peer we talk to no longer has a live direct path: traffic goes through a relay. */
+  /** A peer that had a direct path lost it (it expired): traffic goes through a relay. */
   record PeerRelayed(Address peer) implements NodeEvent {}
 
   /**

@@ -25,10 +25,13 @@ public record PeerInfo(Address address, Role role, String version, int protocol,
     paths = List.copyOf(paths);
   }
 
-  /** Whether the preferred path is a live direct one. */
+  /**
+   * Whether traffic to the peer goes over a direct path (one not yet expired: what
+   * {@code zerotier-cli peers} shows as DIRECT), rather than through a relay.
+   */
   public boolean direct() {
     for (PathInfo p : paths) {
-      if (p.preferred() && p.alive()) {
+      if (p.preferred()) {
         return true;
       }
     }

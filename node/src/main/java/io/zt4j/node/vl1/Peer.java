@@ -388,12 +388,13 @@ public final class Peer {
   }
 
   /**
-   * Whether having a live direct path changed since last asked: true when one appears (also the
-   * first time), false when it is lost, null when nothing changed or the peer was never direct.
+   * Whether having a direct path changed since last asked: true when one appears (also the first
+   * time), false when it is lost, null when nothing changed or the peer was never direct. Direct
+   * means what {@code zerotier-cli peers} shows as DIRECT: a path not yet expired, which is what
+   * traffic uses.
    */
   Boolean directnessChange(long now) {
-    Path best = bestPath(now, false);
-    boolean direct = best != null && best.alive(now);
+    boolean direct = bestPath(now, false) != null;
     if (reportedDirect == null ? direct : reportedDirect != direct) {
       reportedDirect = direct;
       return direct;
