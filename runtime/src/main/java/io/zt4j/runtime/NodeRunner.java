@@ -8,6 +8,7 @@ import io.zt4j.node.NodeHost;
 import io.zt4j.node.NodeStatus;
 import io.zt4j.node.PeerInfo;
 import io.zt4j.node.StateObject;
+import io.zt4j.node.identity.Identity;
 import io.zt4j.node.wire.InetAddress;
 import io.zt4j.node.wire.World;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Selector;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +55,7 @@ public final class NodeRunner implements AutoCloseable {
   /** What to run. */
   public static final class Options {
     private StateDirectory home;
+    private Identity identity;
     private final List<InetSocketAddress> bind = new ArrayList<>();
     private World planet;
     private boolean allowLoopbackPaths;
@@ -62,6 +65,18 @@ public final class NodeRunner implements AutoCloseable {
     /** Keep identity, planet, moons and peers in this directory (default: in memory only). */
     public Options home(StateDirectory dir) {
       this.home = dir;
+      return this;
+    }
+
+    /**
+     * The identity to use (with its private key) for a node that keeps its state in memory
+     * (no {@link #home}); without one, an identity is generated.
+     */
+    public Options identity(Identity id) {
+      if (!id.hasPrivateKey()) {
+        throw new IllegalArgumentException("identity needs its private key");
+      }
+      this.identity = id;
       return this;
     }
 
@@ -119,8 +134,14 @@ public final class NodeRunner implements AutoCloseable {
     if (o.bind.isEmpty()) {
       throw new IllegalArgumentException("no address to bind");
     }
+    if (o.home != null && o.identity != null) {
+      throw new IllegalArgumentException("an identity is given either in the home or in memory, not both");
+    }
     this.home = o.home;
     this.listener = o.listener;
+    if (o.identity != null) {
+      memoryState.put(StateObject.IDENTITY_SECRET + "/0", o.identity.toString(true).getBytes(StandardCharsets.US_ASCII));
+    }
     this.selector = Selector.open();
     try {
       this.transport = UdpTransport.bind(o.bind, selector);
