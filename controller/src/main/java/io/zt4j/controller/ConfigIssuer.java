@@ -44,7 +44,8 @@ import java.util.TreeSet;
  *
  * <p>When a network or member changes (via {@link NetworkController}) the members seen in the
  * last two minutes get a fresh config, and a deauthorized member's certificate is revoked to
- * every such member of the network; these are queued for {@link #drainOutbound()}.
+ * every such member of the network; these are queued for {@link #drainOutbound()} (a member
+ * that would be refused gets nothing pushed: errors only answer requests).
  *
  * <p>Thread-safe: everything runs under the {@link NetworkController}'s lock.
  */
@@ -405,7 +406,9 @@ public final class ConfigIssuer implements ControllerListener {
     Status s = status.get(k);
     answering = true;
     try {
-      answer(k.networkId, s.identity, s.metadata, 0).ifPresent(outbound::add);
+      // As ZeroTier: a pushed config that would be refused sends nothing (errors only answer
+      // requests); a deauthorized member is cut off by the revocation instead.
+      answer(k.networkId, s.identity, s.metadata, 0).filter(o -> o instanceof ConfigMessage).ifPresent(outbound::add);
     } catch (IOException e) {
       // The member could not be stored; it gets its config when it next asks.
     } finally {

@@ -174,7 +174,9 @@ class ConfigIssuerTest {
       assertThat(r.verify(controllerId.withoutPrivateKey())).isTrue();
       assertThat(Revocation.parse(r.serialize(), 0, Revocation.SERIALIZED_LENGTH).value().verify(controllerId)).isTrue();
     });
-    assertThat(out).contains(new ErrorMessage(a.address().toLong(), nwid, 0, ErrorCode.ACCESS_DENIED));
+    assertThat(out).as("no config for the deauthorized member, and no unsolicited error")
+        .noneMatch(o -> o.destination() == a.address().toLong() && !(o instanceof RevocationMessage));
+    assertThat(ask(a, 9)).contains(new ErrorMessage(a.address().toLong(), nwid, 9, ErrorCode.ACCESS_DENIED));
 
     clock.addAndGet(ConfigIssuer.ONLINE_MS);
     records.updateNetwork(nwid, json("{\"name\":\"again\"}"));
