@@ -7,6 +7,11 @@ import io.zt4j.node.vl1.Peer;
 import io.zt4j.node.vl1.Topology;
 import io.zt4j.node.vl1.Vl1;
 import io.zt4j.node.vl1.Vl1Counters;
+import io.zt4j.node.vl2.NetworkOperation;
+import io.zt4j.node.vl2.VirtualNetworkConfig;
+import io.zt4j.node.vl2.Vl2;
+import io.zt4j.node.wire.MAC;
+import io.zt4j.node.wire.MulticastGroup;
 import io.zt4j.node.wire.InetAddress;
 import io.zt4j.node.wire.Parsed;
 import io.zt4j.node.wire.World;
@@ -46,12 +51,14 @@ public final class Node {
   private final NodeHost host;
   private final Identity identity;
   private final Vl1 vl1;
+  private final Vl2 vl2;
   private boolean closed;
 
   private Node(NodeHost host, Identity identity, Vl1 vl1) {
     this.host = host;
     this.identity = identity;
     this.vl1 = vl1;
+    this.vl2 = new Vl2(vl1, vl1.now());
   }
 
   /**
@@ -148,7 +155,7 @@ public final class Node {
       long nowMillis) {
     checkOpen();
     vl1.onWirePacket(localSocket, remote, data, offset, length, nowMillis);
-    return vl1.nextDeadline();
+    return nextDeadline();
   }
 
   /**
@@ -157,7 +164,7 @@ public final class Node {
    * check it after each call.
    */
   public long nextDeadline() {
-    return vl1.nextDeadline();
+    return Math.min(vl1.nextDeadline(), vl2.nextDeadline());
   }
 
   /**
@@ -168,7 +175,8 @@ public final class Node {
    */
   public long processBackgroundTasks(long nowMillis) {
     checkOpen();
-    return vl1.processBackgroundTasks(nowMillis);
+    long d = vl1.processBackgroundTasks(nowMillis);
+    return Math.min(d, Math.max(vl2.processBackgroundTasks(nowMillis), nowMillis + 1));
   }
 
   // ---- commands -----------------------------------------------------------------------------
@@ -216,6 +224,7 @@ public final class Node {
       return;
     }
     closed = true;
+    vl2.close();
     vl1.savePeers();
     host.onEvent(new NodeEvent.Down());
   }
@@ -271,6 +280,62 @@ public final class Node {
 
   public Vl1Counters.Snapshot counters() {
     return vl1.counters().snapshot();
+  }
+
+  // ---- virtual networks (VL2) ---------------------------------------------------------------
+
+  /**
+   * Joins a network ({@code ZT_Node_join}): the host gets {@link NetworkOperation#UP} at once and
+   * {@code CONFIG_UPDATE}s as the config arrives; the stored config (if any) is used meanwhile.
+   * Network ids of the form {@code ff SSSS EEEE 000000} are ad-hoc networks that need no
+   * controller.
+   */
+  public void join(long networkId, long nowMillis) {
+    checkOpen();
+    vl2.join(networkId, nowMillis);
+  }
+
+  /** Leaves a network ({@code ZT_Node_leave}): the host gets {@code DESTROY}; its stored config is deleted. */
+  public void leave(long networkId, long nowMillis) {
+    checkOpen();
+    vl2.leave(networkId, nowMillis);
+  }
+
+  /**
+   * An Ethernet frame from a network's tap ({@code ZT_Node_processVirtualNetworkFrame});
+   * {@code data[offset, offset+length)} is the payload after the Ethernet header. The node copies
+   * what it keeps.
+   */
+  public void processVirtualNetworkFrame(long networkId, MAC source, MAC destination, int etherType, int vlanId,
+      byte[] data, int offset, int length, long nowMillis) {
+    checkOpen();
+    vl2.onLocalFrame(networkId, source, destination, etherType, vlanId, data, offset, length, nowMillis);
+  }
+
+  /** The tap listens to a multicast group ({@code ZT_Node_multicastSubscribe}); announced at once. */
+  public void multicastSubscribe(long networkId, MulticastGroup group, long nowMillis) {
+    checkOpen();
+    vl2.multicastSubscribe(networkId, group, nowMillis);
+  }
+
+  public void multicastUnsubscribe(long networkId, MulticastGroup group, long nowMillis) {
+    checkOpen();
+    vl2.multicastUnsubscribe(networkId, group, nowMillis);
+  }
+
+  /** A joined network as its tap sees it ({@code ZT_Node_networkConfig}). */
+  public Optional<VirtualNetworkConfig> network(long networkId) {
+    return vl2.networkConfig(networkId);
+  }
+
+  /** All joined networks ({@code ZT_Node_networks}). */
+  public List<VirtualNetworkConfig> networks() {
+    return vl2.networkConfigs();
+  }
+
+  /** VL2: networks, multicast, and the hooks for a controller running in this node. */
+  public Vl2 vl2() {
+    return vl2;
   }
 
   /** The VL1 engine, for VL2 ({@code node.vl2}) to register its verbs and send packets. */

@@ -37,6 +37,16 @@ public interface NodeHost {
   default void deliverFrame(long networkId, MAC source, MAC destination, int etherType, int vlanId,
       byte[] data, int offset, int length) {}
 
+  /**
+   * A joined network changed ({@code ZT_VirtualNetworkConfigFunction}): {@link
+   * io.zt4j.node.vl2.NetworkOperation#UP} when joined (create the tap), {@code CONFIG_UPDATE} when
+   * its config, status or subscriptions change, {@code DOWN} when the node closes and
+   * {@code DESTROY} when the network is left. {@code config} is an immutable snapshot. Hosts
+   * without virtual taps keep the default, which ignores it.
+   */
+  default void onNetworkUpdate(long networkId, io.zt4j.node.vl2.NetworkOperation operation,
+      io.zt4j.node.vl2.VirtualNetworkConfig config) {}
+
   /** Reports an event (status changes, user messages, traces). */
   void onEvent(NodeEvent event);
 

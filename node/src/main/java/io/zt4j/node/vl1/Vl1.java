@@ -186,6 +186,24 @@ public final class Vl1 {
 
   // ---- extension points for VL2 ------------------------------------------------------------
 
+  /**
+   * Moves the engine's clock to {@code now} (VL2 calls this when the node facade hands it a
+   * command, so packets it sends carry the right time).
+   */
+  public void advanceTime(long now) {
+    this.now = now;
+  }
+
+  /** Compresses a VL2 packet's payload in place when that makes it smaller (before sending). */
+  public void compressPacket(PacketBuilder p) {
+    compress(p);
+  }
+
+  /** The best upstream (root) right now, or null if none is reachable. */
+  public Peer bestUpstream() {
+    return topology.bestUpstream(now);
+  }
+
   /** Installs the handler for {@code verb} (replacing VL1's default). */
   public void registerVerb(int verb, VerbHandler h) {
     handlers[verb & 0x1f] = h;

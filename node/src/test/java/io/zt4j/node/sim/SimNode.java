@@ -8,7 +8,10 @@ import io.zt4j.node.PeerInfo;
 import io.zt4j.node.StateObject;
 import io.zt4j.node.identity.Address;
 import io.zt4j.node.identity.Identity;
+import io.zt4j.node.vl2.NetworkOperation;
+import io.zt4j.node.vl2.VirtualNetworkConfig;
 import io.zt4j.node.wire.InetAddress;
+import io.zt4j.node.wire.MAC;
 import io.zt4j.node.wire.World;
 import io.zt4j.testkit.simnet.SimHost;
 import io.zt4j.testkit.simnet.SimNetwork;
@@ -181,6 +184,72 @@ public final class SimNode implements NodeHost {
       return new InetSocketAddress(java.net.InetAddress.getByAddress(a.ip()), a.port());
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException(e);
+    }
+  }
+
+  // ---- virtual networks ---------------------------------------------------------------------
+
+  /** A frame the node handed to this host's tap. */
+  public record TapFrame(long networkId, MAC source, MAC destination, int etherType, byte[] data) {}
+
+  private final List<TapFrame> tapFrames = new ArrayList<>();
+  private final Map<Long, VirtualNetworkConfig> networks = new HashMap<>();
+  private final List<NetworkOperation> networkOperations = new ArrayList<>();
+
+  public void join(long networkId) {
+    node.join(networkId, now());
+    afterCall();
+  }
+
+  public void leave(long networkId) {
+    node.leave(networkId, now());
+    afterCall();
+  }
+
+  /** Sends an Ethernet payload from this host's tap. */
+  public void tapSend(long networkId, MAC source, MAC destination, int etherType, byte[] payload) {
+    node.processVirtualNetworkFrame(networkId, source, destination, etherType, 0, payload, 0, payload.length, now());
+    afterCall();
+  }
+
+  public void subscribe(long networkId, io.zt4j.node.wire.MulticastGroup group) {
+    node.multicastSubscribe(networkId, group, now());
+    afterCall();
+  }
+
+  /** Runs {@code call} as a command on the node (then reschedules its timer). */
+  public void command(Runnable call) {
+    call.run();
+    afterCall();
+  }
+
+  public List<TapFrame> tapFrames() {
+    return tapFrames;
+  }
+
+  /** The latest config the host was given for {@code networkId}, or null. */
+  public VirtualNetworkConfig network(long networkId) {
+    return networks.get(networkId);
+  }
+
+  public List<NetworkOperation> networkOperations() {
+    return networkOperations;
+  }
+
+  @Override
+  public void deliverFrame(long networkId, MAC source, MAC destination, int etherType, int vlanId, byte[] data,
+      int offset, int length) {
+    tapFrames.add(new TapFrame(networkId, source, destination, etherType,
+        Arrays.copyOfRange(data, offset, offset + length)));
+  }
+
+  @Override
+  public void onNetworkUpdate(long networkId, NetworkOperation operation, VirtualNetworkConfig config) {
+    networkOperations.add(operation);
+    if (operation == NetworkOperation.DESTROY) {
+      networks.remove(networkId);
+    } else {
+      networks.put(networkId, config);
     }
   }
 

@@ -3,10 +3,10 @@ package io.zt4j.node.vl2;
 import java.io.ByteArrayOutputStream;
 
 /** Hand-built Ethernet payloads (IPv4, IPv6, ARP, TCP, UDP, ICMP) for rules and frame tests. */
-final class TestFrames {
+public final class TestFrames {
   private TestFrames() {}
 
-  static byte[] ip4(String s) {
+  public static byte[] ip4(String s) {
     String[] p = s.split("\\.");
     byte[] b = new byte[4];
     for (int i = 0; i < 4; i++) {
@@ -15,12 +15,12 @@ final class TestFrames {
     return b;
   }
 
-  static byte[] ip6(String s) {
+  public static byte[] ip6(String s) {
     return io.zt4j.node.wire.InetAddress.fromIpString(s).orElseThrow().ip();
   }
 
   /** IPv4 header (IHL 5, no checksum) followed by {@code payload}. */
-  static byte[] ipv4(int tos, int proto, String src, String dst, byte[] payload) {
+  public static byte[] ipv4(int tos, int proto, String src, String dst, byte[] payload) {
     byte[] p = new byte[20 + payload.length];
     p[0] = 0x45;
     p[1] = (byte) tos;
@@ -35,7 +35,7 @@ final class TestFrames {
   }
 
   /** IPv6 header (traffic class {@code tc}) with {@code next} header, then {@code payload}. */
-  static byte[] ipv6(int tc, int next, String src, String dst, byte[] payload) {
+  public static byte[] ipv6(int tc, int next, String src, String dst, byte[] payload) {
     byte[] p = new byte[40 + payload.length];
     p[0] = (byte) (0x60 | (tc >> 4));
     p[1] = (byte) ((tc & 0xF) << 4);
@@ -50,7 +50,7 @@ final class TestFrames {
   }
 
   /** An 8-byte hop-by-hop options header announcing {@code next}, followed by {@code payload}. */
-  static byte[] hopByHop(int next, byte[] payload) {
+  public static byte[] hopByHop(int next, byte[] payload) {
     byte[] p = new byte[8 + payload.length];
     p[0] = (byte) next;
     p[1] = 0; // (0 + 1) * 8 bytes
@@ -60,7 +60,7 @@ final class TestFrames {
     return p;
   }
 
-  static byte[] tcp(int srcPort, int dstPort, int flags) {
+  public static byte[] tcp(int srcPort, int dstPort, int flags) {
     byte[] t = new byte[20];
     t[0] = (byte) (srcPort >> 8);
     t[1] = (byte) srcPort;
@@ -71,7 +71,7 @@ final class TestFrames {
     return t;
   }
 
-  static byte[] udp(int srcPort, int dstPort, int payloadLength) {
+  public static byte[] udp(int srcPort, int dstPort, int payloadLength) {
     byte[] u = new byte[8 + payloadLength];
     u[0] = (byte) (srcPort >> 8);
     u[1] = (byte) srcPort;
@@ -82,12 +82,12 @@ final class TestFrames {
     return u;
   }
 
-  static byte[] icmp(int type, int code) {
+  public static byte[] icmp(int type, int code) {
     return new byte[] {(byte) type, (byte) code, 0, 0, 0, 1, 0, 1};
   }
 
   /** ARP for Ethernet/IPv4: op 1 request, 2 reply. */
-  static byte[] arp(int op, byte[] senderMac, String senderIp, String targetIp) {
+  public static byte[] arp(int op, byte[] senderMac, String senderIp, String targetIp) {
     ByteArrayOutputStream o = new ByteArrayOutputStream();
     o.writeBytes(new byte[] {0, 1, 8, 0, 6, 4, 0, (byte) op});
     o.writeBytes(senderMac);
