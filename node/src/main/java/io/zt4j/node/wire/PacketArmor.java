@@ -80,6 +80,9 @@ public final class PacketArmor {
     if (len < Packet.MIN_LENGTH || len > Packet.MAX_LENGTH) {
       throw new IllegalArgumentException("packet length " + len);
     }
+    if (suite == CipherSuite.TRUSTED_PATH) {
+      throw new IllegalArgumentException("use armorTrusted for " + suite);
+    }
     Packet.setCipher(buf, off, suite);
     switch (suite) {
       case POLY1305_NONE:
