@@ -43,7 +43,7 @@ public final class SimNode implements NodeHost {
   private final Map<String, byte[]> state = new HashMap<>();
   private final List<NodeEvent> events = new ArrayList<>();
   private final NodeConfig config;
-  private SimSocket socket;
+  private final List<SimSocket> sockets = new ArrayList<>();
   private Node node;
   private SimNetwork.Scheduled timer;
   private long scheduledAt = Long.MAX_VALUE;
@@ -64,10 +64,16 @@ public final class SimNode implements NodeHost {
     this.config = b.build();
   }
 
+  /** Binds a socket on every address of the host (socket id = index), creates the node, runs it. */
   public SimNode start() {
-    socket = host.bind(port).onReceive(this::datagram);
+    for (java.net.InetAddress ip : host.addresses()) {
+      int id = sockets.size();
+      sockets.add(host.bind(ip, port).onReceive((s, from, data) -> datagram(id, from, data)));
+    }
     node = Node.create(config, this, now());
-    node.addLocalInterfaceAddress(InetAddress.of(host.address().getAddress(), port));
+    for (java.net.InetAddress ip : host.addresses()) {
+      node.addLocalInterfaceAddress(InetAddress.of(ip.getAddress(), port));
+    }
     tick();
     return this;
   }
@@ -79,8 +85,8 @@ public final class SimNode implements NodeHost {
     if (node != null) {
       node.close();
     }
-    if (socket != null) {
-      socket.close();
+    for (SimSocket s : sockets) {
+      s.close();
     }
   }
 
@@ -146,11 +152,11 @@ public final class SimNode implements NodeHost {
     events.clear();
   }
 
-  private void datagram(SimSocket s, InetSocketAddress from, byte[] data) {
+  private void datagram(int socketId, InetSocketAddress from, byte[] data) {
     if (node == null) {
       return;
     }
-    node.processWirePacket(0, toNode(from), data, 0, data.length, now());
+    node.processWirePacket(socketId, toNode(from), data, 0, data.length, now());
     afterCall();
   }
 
@@ -257,7 +263,17 @@ public final class SimNode implements NodeHost {
 
   @Override
   public boolean sendUdp(long localSocket, InetAddress remote, byte[] data, int offset, int length, int ttl) {
-    return socket.send(toSim(remote), Arrays.copyOfRange(data, offset, offset + length), ttl == 0 ? SimNetwork.DEFAULT_TTL : ttl);
+    byte[] d = Arrays.copyOfRange(data, offset, offset + length);
+    int t = ttl == 0 ? SimNetwork.DEFAULT_TTL : ttl;
+    if (localSocket >= 0 && localSocket < sockets.size()) {
+      return sockets.get((int) localSocket).send(toSim(remote), d, t);
+    }
+    // -1: from every socket of the destination's family, as ZeroTier One (and our runtime) do.
+    boolean sent = false;
+    for (SimSocket s : sockets) {
+      sent |= s.send(toSim(remote), d, t);
+    }
+    return sent;
   }
 
   @Override

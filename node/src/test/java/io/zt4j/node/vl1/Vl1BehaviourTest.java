@@ -408,4 +408,43 @@ class Vl1BehaviourTest {
     assertThat(id.address()).isEqualTo(n.address());
     assertThat(new String(n.state().get(StateObject.IDENTITY_PUBLIC.name()))).isEqualTo(id.toString(false));
   }
+
+  @Test
+  void largeMessagesAreFragmentedRelayedReassembledAndDeliveredIntact() {
+    root();
+    SimNode a = new SimNode(net, "a", net.internet().addHost("a", "2.0.0.2"), 9993, TestIdentities.get(10), planet, 2).start();
+    SimNode b = new SimNode(net, "b", net.internet().addHost("b", "3.0.0.3"), 9993, TestIdentities.get(11), planet, 3).start();
+    net.runUntil(() -> a.online() && b.online(), 10_000);
+    byte[] big = new byte[8000];
+    new SplittableRandom(1).nextBytes(big); // incompressible: 6 fragments
+    a.node().sendUserMessage(b.address(), 77, big, a.now());
+    net.runFor(500);
+    assertThat(b.userMessages()).hasSize(1);
+    assertThat(b.userMessages().get(0).data()).isEqualTo(big);
+    // Again once direct.
+    for (int i = 0; i < 10 && !a.direct(b.address()); i++) {
+      a.send(b, 1, "x");
+      b.send(a, 1, "y");
+      net.runFor(1_000);
+    }
+    assertThat(a.direct(b.address())).isTrue();
+    b.clearEvents();
+    a.node().sendUserMessage(b.address(), 78, big, a.now());
+    net.runFor(500);
+    assertThat(b.userMessages()).hasSize(1);
+    assertThat(b.userMessages().get(0).data()).isEqualTo(big);
+  }
+
+  @Test
+  void dualStackNodesKeepAPathPerFamilyToTheirRoot() {
+    World dual = TestWorlds.planet(0x98L, 100L, SIGNER, new RootSpec(ROOT, "1.0.0.1/9993", "2001:db8::1/9993"));
+    SimNode root = new SimNode(net, "root", net.internet().addHost("root", "1.0.0.1", "2001:db8::1"), 9993, ROOT, dual, 1).start();
+    SimNode a = new SimNode(net, "a", net.internet().addHost("a", "2.0.0.2", "2001:db8::2"), 9993, TestIdentities.get(10), dual, 2).start();
+    net.runUntil(a::online, 10_000);
+    net.runFor(6_000);
+    assertThat(a.peer(ROOT.address()).orElseThrow().paths()).extracting(p -> p.address().toString())
+        .contains("1.0.0.1/9993", "2001:db8::1/9993");
+    assertThat(root.peer(a.address()).orElseThrow().paths()).extracting(p -> p.address().toString())
+        .contains("2.0.0.2/9993", "2001:db8::2/9993");
+  }
 }
