@@ -61,6 +61,16 @@ public final class NodeRunner implements AutoCloseable {
     private boolean allowLoopbackPaths;
     private Consumer<NodeEvent> listener = e -> {};
     private String name = "zt4j-node";
+    private final List<long[]> orbits = new ArrayList<>();
+
+    /**
+     * Orbits moon {@code worldId} at start, asking {@code seed} (one of its roots, 0 if the moon is
+     * already stored) for it. Moons stored in the home are orbited anyway, as ZeroTier One does.
+     */
+    public Options orbit(long worldId, long seed) {
+      orbits.add(new long[] {worldId, seed});
+      return this;
+    }
 
     /** Keep identity, planet, moons and peers in this directory (default: in memory only). */
     public Options home(StateDirectory dir) {
@@ -169,6 +179,14 @@ public final class NodeRunner implements AutoCloseable {
       throw e;
     }
     this.node = n;
+    if (home != null) {
+      for (long moon : home.list(StateObject.MOON)) {
+        node.orbit(moon, null, now());
+      }
+    }
+    for (long[] orbit : o.orbits) {
+      node.orbit(orbit[0], orbit[1] == 0 ? null : io.zt4j.node.identity.Address.of(orbit[1]), now());
+    }
     for (InetSocketAddress a : transport.localAddresses()) {
       if (!a.getAddress().isAnyLocalAddress()) {
         node.addLocalInterfaceAddress(toNode(a));

@@ -61,6 +61,10 @@ final class NodeCommand implements Runnable {
     @Option(names = "--send-to", paramLabel = "ADDRESS", description = "Send this peer a USER_MESSAGE every second (repeatable).")
     List<String> sendTo = new ArrayList<>();
 
+    @Option(names = "--orbit", paramLabel = "WORLDID:SEED",
+        description = "Orbit a moon (hex world id and the hex address of one of its roots), like 'zerotier-cli orbit'. Repeatable.")
+    List<String> orbit = new ArrayList<>();
+
     @Option(names = "--status-every", paramLabel = "SECONDS", description = "Print info and peers this often (0: only at exit).")
     int statusEvery = 30;
 
@@ -89,6 +93,13 @@ final class NodeCommand implements Runnable {
       NodeRunner.Options o = new NodeRunner.Options().home(dir).name("zt4j-node")
           .allowLoopbackPaths(NodeCli.allLoopback(addrs)).listener(e -> NodeCli.printEvent(out, e));
       addrs.forEach(o::bind);
+      for (String spec : orbit) {
+        String[] parts = spec.split(":");
+        if (parts.length != 2) {
+          throw new IllegalArgumentException("--orbit wants WORLDID:SEED in hex, not " + spec);
+        }
+        o.orbit(Long.parseUnsignedLong(parts[0], 16), NodeCli.address(parts[1]).toLong());
+      }
       NodeRunner runner = NodeRunner.start(o);
       var status = runner.status();
       out.println("node " + runner.address() + " planet " + Long.toUnsignedString(status.planetId())
