@@ -233,8 +233,14 @@ public final class NodeRunner implements AutoCloseable {
     return onlineLatch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Runs {@code f} with the node on the loop thread and returns its result. */
+  /**
+   * Runs {@code f} with the node on the loop thread and returns its result (directly when called
+   * on the loop thread, e.g. from the event listener).
+   */
   public <T> T call(Function<Node, T> f) {
+    if (Thread.currentThread() == thread) {
+      return f.apply(node);
+    }
     CompletableFuture<T> result = new CompletableFuture<>();
     commands.add(() -> {
       try {

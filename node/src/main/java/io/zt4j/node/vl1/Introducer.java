@@ -25,6 +25,9 @@ final class Introducer {
     }
   }
 
+  /** Most peer pairs remembered (a root relaying for more pairs introduces the rest later). */
+  static final int MAX_PAIRS = 65_536;
+
   private final Vl1 vl1;
   private final Map<Pair, Long> lastUniteAt = new HashMap<>();
 
@@ -36,6 +39,12 @@ final class Introducer {
   boolean shouldUnite(long a, long b, long now) {
     Pair k = Pair.of(a, b);
     Long last = lastUniteAt.get(k);
+    if (last == null && lastUniteAt.size() >= MAX_PAIRS) {
+      clean(now);
+      if (lastUniteAt.size() >= MAX_PAIRS) {
+        return false; // too many fresh pairs: relay without introducing until entries age out
+      }
+    }
     if (last == null || now - last >= MIN_UNITE_INTERVAL_MILLIS) {
       lastUniteAt.put(k, now);
       return true;

@@ -22,6 +22,9 @@ import java.util.Map;
 final class Outbound {
   private record Queued(long destination, long createdAt, PacketBuilder packet, boolean encrypt) {}
 
+  /** Most addresses with a WHOIS outstanding. */
+  static final int MAX_WHOIS_PENDING = 1024;
+
   private final Vl1 vl1;
   private final ArrayDeque<Queued> txQueue = new ArrayDeque<>();
   private final Map<Long, Long> lastWhoisSentAt = new HashMap<>();
@@ -107,7 +110,11 @@ final class Outbound {
     return p != null && vl1.sendOnPath(p, data, len);
   }
 
-  /** {@code Switch::requestWhois}: ask the best upstream, at most every 500 ms per address. */
+  /**
+   * {@code Switch::requestWhois}: ask the best upstream, at most every 500 ms per address, and
+   * for at most {@link #MAX_WHOIS_PENDING} addresses at once (packets from made-up senders
+   * cannot make us flood our root).
+   */
   void requestWhois(long address, long now) {
     if (address == vl1.address()) {
       return;
@@ -115,6 +122,13 @@ final class Outbound {
     Long last = lastWhoisSentAt.get(address);
     if (last != null && now - last < WHOIS_RETRY_DELAY_MILLIS) {
       return;
+    }
+    if (last == null && lastWhoisSentAt.size() >= MAX_WHOIS_PENDING) {
+      clean(now);
+      if (lastWhoisSentAt.size() >= MAX_WHOIS_PENDING) {
+        vl1.counters().count(Vl1Counters.Drop.RATE_LIMITED);
+        return;
+      }
     }
     lastWhoisSentAt.put(address, now);
     Peer upstream = vl1.topology().bestUpstream(now);

@@ -447,4 +447,25 @@ class Vl1BehaviourTest {
     assertThat(root.peer(a.address()).orElseThrow().paths()).extracting(p -> p.address().toString())
         .contains("2.0.0.2/9993", "2001:db8::2/9993");
   }
+
+  @Test
+  void packetsFromMadeUpSendersCannotFloodTheRootWithWhois() {
+    SimNode root = root();
+    SimNode a = new SimNode(net, "a", net.internet().addHost("a", "2.0.0.2"), 9993, TestIdentities.get(10), planet, 2).start();
+    net.runUntil(a::online, 10_000);
+    long whoisBefore = counters(a).out(Verbs.WHOIS);
+    SimSocket s = probe("9.9.9.9");
+    SplittableRandom r = new SplittableRandom(5);
+    for (int i = 0; i < 3000; i++) {
+      PacketBuilder p = new PacketBuilder(TestIdentities.get(10).address().toLong(), 0x0100000000L + i, Verbs.NOP, r);
+      p.bytes(new byte[16]);
+      s.send(at("2.0.0.2/9993"), bytes(p));
+    }
+    net.runFor(100);
+    long whois = counters(a).out(Verbs.WHOIS) - whoisBefore;
+    assertThat(whois).isLessThanOrEqualTo(Outbound.MAX_WHOIS_PENDING);
+    assertThat(counters(a).drops(Vl1Counters.Drop.RATE_LIMITED)).isPositive();
+    assertThat(a.node().vl1().inbound().waiting()).isLessThanOrEqualTo(Vl1Constants.RX_QUEUE_SIZE);
+    assertThat(root).isNotNull();
+  }
 }
