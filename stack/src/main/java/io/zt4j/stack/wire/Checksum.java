@@ -10,6 +10,9 @@ package io.zt4j.stack.wire;
  * thread-safe.
  */
 public final class Checksum {
+  private static final java.lang.invoke.VarHandle LONG =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
   private Checksum() {}
 
   /**
@@ -20,13 +23,12 @@ public final class Checksum {
   public static long add(long sum, byte[] buf, int off, int len) {
     int i = off;
     int end = off + len;
-    // 8 bytes per step: two 32-bit words, each split into two 16-bit halves by the fold below.
+    // 8 bytes per step as one big-endian long, added as two 32-bit halves: one's complement
+    // sums may be accumulated in wider words and folded at the end (RFC 1071 §2 (B), (C)).
+    // The long accumulator cannot overflow before 2^30 steps (8 GiB).
     while (end - i >= 8) {
-      long w =
-          ((buf[i] & 0xFFL) << 24) | ((buf[i + 1] & 0xFFL) << 16) | ((buf[i + 2] & 0xFFL) << 8) | (buf[i + 3] & 0xFFL);
-      long v =
-          ((buf[i + 4] & 0xFFL) << 24) | ((buf[i + 5] & 0xFFL) << 16) | ((buf[i + 6] & 0xFFL) << 8) | (buf[i + 7] & 0xFFL);
-      sum += w + v;
+      long w = (long) LONG.get(buf, i);
+      sum += (w >>> 32) + (w & 0xFFFF_FFFFL);
       i += 8;
     }
     while (end - i >= 2) {
@@ -51,6 +53,7 @@ public final class Checksum {
 
   /** Folds an accumulated sum to 16 bits (one's complement addition of the carries). */
   public static int fold(long sum) {
+    sum = (sum & 0xFFFF_FFFFL) + (sum >>> 32);
     while ((sum >>> 16) != 0) {
       sum = (sum & 0xFFFF) + (sum >>> 16);
     }

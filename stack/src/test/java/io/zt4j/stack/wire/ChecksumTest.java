@@ -95,4 +95,19 @@ class ChecksumTest {
     long split = Checksum.add(Checksum.add(0, data, 0, c), data, c, data.length - c);
     assertThat(Checksum.fold(split)).isEqualTo(Checksum.fold(Checksum.add(0, data, 0, data.length)));
   }
+
+  /** The wide-word fast path agrees with a plain 16-bit word sum, at any offset and length. */
+  @Property
+  void matchesANaiveWordSum(@ForAll @Size(max = 3000) byte[] data, @ForAll @IntRange(max = 9) int skip,
+      @ForAll long start) {
+    int off = Math.min(skip, data.length);
+    long naive = start & 0xFFFF_FFFFL;
+    for (int i = off; i < data.length; i += 2) {
+      int hi = data[i] & 0xFF;
+      int lo = i + 1 < data.length ? data[i + 1] & 0xFF : 0;
+      naive += (hi << 8) | lo;
+    }
+    long fast = Checksum.add(start & 0xFFFF_FFFFL, data, off, data.length - off);
+    assertThat(Checksum.fold(fast)).isEqualTo(Checksum.fold(naive));
+  }
 }
