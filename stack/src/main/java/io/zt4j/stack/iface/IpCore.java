@@ -218,6 +218,7 @@ public final class IpCore implements IpLayer {
 
   @Override
   public void confirmReachable(long hi, long lo, long nowNanos) {
+    nowNanos = clock(nowNanos);
     if (routes.lookup(hi, lo, 0, route, nowNanos)) {
       interfaces.get(route.interfaceIndex - 1).neighbors.confirmReachable(route.nextHopHi, route.nextHopLo, nowNanos);
     }
@@ -239,13 +240,25 @@ public final class IpCore implements IpLayer {
   }
 
   /** The latest time seen by input/poll/send (for lookups that have no time argument). */
-  private long lastNow;
+  private long lastNow = Long.MIN_VALUE;
+
+  /**
+   * Time never goes backwards inside the stack: a caller that passes a fresh clock reading to one
+   * call and an older, cached one to the next (a loop that reads the clock once per cycle) gets
+   * the latest value it has given, so RTTs and timers never go negative.
+   */
+  private long clock(long now) {
+    if (now > lastNow) {
+      lastNow = now;
+    }
+    return lastNow;
+  }
 
   // --- timers ------------------------------------------------------------------------------------
 
   public long pollAt() {
     if (!loopback.isEmpty()) {
-      return lastNow;
+      return lastNow == Long.MIN_VALUE ? 0 : lastNow;
     }
     long at = Math.min(reassembler.pollAt(), routes.pollAt());
     for (Interface i : interfaces) {
@@ -259,8 +272,8 @@ public final class IpCore implements IpLayer {
     return at;
   }
 
-  public void poll(long now) {
-    lastNow = now;
+  public void poll(long nowNanos) {
+    long now = clock(nowNanos);
     for (int n = loopback.size(); n > 0; n--) {
       byte[] p = loopback.pollFirst();
       Interface ifc = interfaceByIndex(loopbackIf.pollFirst());
@@ -283,7 +296,7 @@ public final class IpCore implements IpLayer {
   // --- input -------------------------------------------------------------------------------------
 
   void input(Interface ifc, byte[] buf, int off, int len, long now) {
-    lastNow = now;
+    now = clock(now);
     stats.count(Counter.FRAMES_IN);
     if (!eth.wrap(buf, off, len)) {
       stats.malformed(Layer.ETHERNET, eth.error());
@@ -481,7 +494,7 @@ public final class IpCore implements IpLayer {
 
   @Override
   public int send(IpParams p, byte[] buf, int off, int len, long now) {
-    lastNow = now;
+    now = clock(now);
     if (off < transportOffset || len < 0 || off + len + tailroom > buf.length) {
       throw new IllegalArgumentException("send needs off >= transportOffset() and tailroom after the data");
     }
