@@ -136,6 +136,13 @@ public final class ConfigIssuer implements ControllerListener {
     }
   }
 
+  /** True if record changes queued messages that {@link #drainOutbound()} would return. */
+  public boolean hasOutbound() {
+    synchronized (records) {
+      return !outbound.isEmpty();
+    }
+  }
+
   /** Members of {@code networkId} that asked for a config in the last two minutes. */
   public List<Long> onlineMembers(long networkId) {
     synchronized (records) {

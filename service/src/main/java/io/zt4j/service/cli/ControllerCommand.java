@@ -3,6 +3,7 @@ package io.zt4j.service.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zt4j.controller.ConfigIssuer;
+import io.zt4j.controller.ControllerHook;
 import io.zt4j.controller.NetworkController;
 import io.zt4j.controller.api.ApiServer;
 import io.zt4j.controller.api.AuthToken;
@@ -13,6 +14,7 @@ import io.zt4j.controller.net.IpAddress;
 import io.zt4j.controller.store.FileStore;
 import io.zt4j.node.StateObject;
 import io.zt4j.node.identity.Identity;
+import io.zt4j.runtime.NodeRunner;
 import io.zt4j.runtime.StateDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -133,12 +135,25 @@ final class ControllerCommand implements Runnable {
 
   // ------------------------------------------------------------------------------------ run
 
-  @Command(name = "run", description = "Run the controller: its records, its HTTP API on 127.0.0.1, until stopped.")
+  @Command(name = "run", description = "Run the controller until stopped: its ZeroTier node (answering members), its records, its HTTP API on 127.0.0.1.")
   static final class Run implements java.util.concurrent.Callable<Integer> {
     @Mixin Target target;
 
     @Option(names = "--api-bind", paramLabel = "ADDR", description = "Address the API listens on (default 127.0.0.1; anything else exposes it).")
     String apiBind;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "UDP port of the controller's node (default 9993).")
+    int port = 9993;
+
+    @Option(names = "--bind", paramLabel = "IP/PORT",
+        description = "Bind the node's UDP here (repeatable; port 0 = any). Default: every interface address, port --port.")
+    java.util.List<String> bind = new java.util.ArrayList<>();
+
+    @Option(names = "--planet", paramLabel = "FILE", description = "Private planet to use (copied into the home).")
+    Path planet;
+
+    @Option(names = "--no-node", description = "Run the records and the API only, without the ZeroTier node.")
+    boolean noNode;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -155,22 +170,64 @@ final class ControllerCommand implements Runnable {
       NetworkController controller = new NetworkController(id.address().toLong(), store,
           System::currentTimeMillis, new SecureRandom());
       ConfigIssuer issuer = new ConfigIssuer(controller, id);
-      InetAddress bind = apiBind == null ? InetAddress.getLoopbackAddress() : InetAddress.getByName(apiBind);
+      InetAddress apiAddress = apiBind == null ? InetAddress.getLoopbackAddress() : InetAddress.getByName(apiBind);
+      NodeRunner runner = null;
+      Thread pusher = null;
       try (ApiServer server = ApiServer.start(new ControllerApi(controller, token),
-          new InetSocketAddress(bind, target.apiPort))) {
+          new InetSocketAddress(apiAddress, target.apiPort))) {
         out.println("controller " + id.address() + " (networks " + id.address() + "xxxxxx)");
         out.println("api        http://" + server.address().getAddress().getHostAddress() + ":" + server.port()
             + "/controller  (token in " + target.home.resolve(AuthToken.FILE) + ")");
         out.println("records    " + target.home.resolve("controller.d"));
         out.println("networks   " + controller.networkIds().size());
+        if (noNode) {
+          spec.commandLine().getErr().println("zt4j: note: --no-node: members' config requests are not answered");
+        } else {
+          if (planet != null) {
+            io.zt4j.node.wire.World world = NodeCli.readPlanet(state, planet);
+            state.write(StateObject.PLANET, world.id(), world.serialize());
+          }
+          java.util.List<InetSocketAddress> addrs = NodeCli.bindAddresses(bind, port);
+          NodeRunner.Options o = new NodeRunner.Options().home(state).name("zt4j-controller")
+              .allowLoopbackPaths(NodeCli.allLoopback(addrs)).listener(e -> NodeCli.printEvent(out, e));
+          addrs.forEach(o::bind);
+          NodeRunner r = NodeRunner.start(o);
+          runner = r;
+          ControllerHook hook = r.call(n -> {
+            ControllerHook h = new ControllerHook(issuer, n.vl2(), r::now);
+            n.vl2().localController(h);
+            return h;
+          });
+          out.println("node       " + r.address() + " listening on " + r.localAddresses().stream().map(NodeCommand::format).toList());
+          // Pushes and revocations queued by API changes go out from the node's thread.
+          pusher = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+              try {
+                Thread.sleep(200);
+                if (issuer.hasOutbound()) {
+                  r.call(n -> hook.flush());
+                }
+              } catch (InterruptedException e) {
+                return;
+              } catch (RuntimeException e) {
+                spec.commandLine().getErr().println("zt4j: warning: push failed: " + e.getMessage());
+              }
+            }
+          }, "zt4j-controller-push");
+          pusher.setDaemon(true);
+          pusher.start();
+        }
         out.flush();
-        spec.commandLine().getErr().println("zt4j: note: the ZeroTier node that answers members' config requests"
-            + " is not part of this build yet; only the records and the API run");
-        spec.commandLine().getErr().flush();
-        issuer.drainOutbound();
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
         stop.await();
+      } finally {
+        if (pusher != null) {
+          pusher.interrupt();
+        }
+        if (runner != null) {
+          runner.close();
+        }
       }
       return 0;
     }
