@@ -184,9 +184,6 @@ final class TcpReceiver {
     if (n > 0) {
       tune(n, nowNanos, srttNanos);
     }
-    if (ring.isEmpty() && ooo.isEmpty()) {
-      ring.release();
-    }
     return n;
   }
 

@@ -300,9 +300,6 @@ final class TcpSender {
       sndBufSeq += n;
       bytesAcked += n;
     }
-    if (ring.isEmpty()) {
-      ring.release();
-    }
     // RTT: timestamps echo (RFC 7323 §4.1) or one timed segment (Karn)
     if (opts.hasTimestamps && opts.tsEcr != 0 && socket.tsOk) {
       int ms = tsNowMs - opts.tsEcr;

@@ -76,11 +76,15 @@ public final class TcpSocket extends TcpEndpoint {
   long lingerNanos = -1;
 
   long lastHeardAtNanos;
+  /** Last time data moved (application read/write or segment arrival). */
+  long lastActivityAtNanos;
   long keepaliveAt = Long.MAX_VALUE;
   int keepaliveSent;
   /** TIME_WAIT, orphaned FIN_WAIT_2, or linger deadline. */
   long stateTimerAt = Long.MAX_VALUE;
   long lingerAt = Long.MAX_VALUE;
+  /** When to give back the buffers of a connection that went idle (rings empty). */
+  long idleReleaseAt = Long.MAX_VALUE;
 
   // timer heap and demux bookkeeping (owned by Tcp)
   int heapIndex = -1;
@@ -169,6 +173,7 @@ public final class TcpSocket extends TcpEndpoint {
       if (outputShutdown || appClosed || !state.canSend()) {
         return NOT_ALLOWED;
       }
+      lastActivityAtNanos = nowNanos;
       int n = sender.write(src, off, len);
       if (n > 0 && sender.synAcked) {
         sender.output(nowNanos);
@@ -197,7 +202,10 @@ public final class TcpSocket extends TcpEndpoint {
   public int receive(byte[] dst, int off, int len, long nowNanos) {
     try {
       if (len > 0 && receiver.readable() > 0) {
+        lastActivityAtNanos = nowNanos;
         int n = receiver.read(dst, off, len, nowNanos, rto.srttNanos());
+        noteBuffers(nowNanos);
+        layer.reschedule(this);
         if (state.synchronizedState() && state != TcpState.TIME_WAIT && receiver.windowUpdateWorthwhile()) {
           receiver.ackNow = true;
           flush(nowNanos);
@@ -348,6 +356,11 @@ public final class TcpSocket extends TcpEndpoint {
     return receiver.ring.limit();
   }
 
+  /** Bytes of buffer memory this connection holds now (send + receive rings). */
+  public int bufferBytes() {
+    return sender.ring.allocated() + receiver.ring.allocated();
+  }
+
   /** Smoothed RTT (0 before the first sample). */
   public long srttNanos() {
     return rto.srttNanos();
@@ -486,6 +499,7 @@ public final class TcpSocket extends TcpEndpoint {
   /** A segment for this connection (checksum and options already checked by the layer). */
   void onSegment(TcpHeader h, TcpOptions o, long nowNanos) {
     lastHeardAtNanos = nowNanos;
+    lastActivityAtNanos = nowNanos;
     keepaliveSent = 0;
     if (keepAlive && state.synchronizedState()) {
       keepaliveAt = nowNanos + keepAliveIdleNanos;
@@ -496,6 +510,7 @@ public final class TcpSocket extends TcpEndpoint {
       onSegmentSynchronized(h, o, nowNanos);
     }
     flush(nowNanos);
+    noteBuffers(nowNanos);
   }
 
   /** RFC 9293 §3.10.7.3. */
@@ -784,6 +799,7 @@ public final class TcpSocket extends TcpEndpoint {
     d = Math.min(d, receiver.delayedAckAt);
     d = Math.min(d, keepaliveAt);
     d = Math.min(d, stateTimerAt);
+    d = Math.min(d, idleReleaseAt);
     return Math.min(d, lingerAt);
   }
 
@@ -804,6 +820,10 @@ public final class TcpSocket extends TcpEndpoint {
         abort(nowNanos);
         return;
       }
+    }
+    if (idleReleaseAt <= nowNanos) {
+      idleReleaseAt = Long.MAX_VALUE;
+      releaseIfIdle(nowNanos);
     }
     if (receiver.delayedAckAt <= nowNanos) {
       receiver.ackNow = true;
@@ -855,8 +875,37 @@ public final class TcpSocket extends TcpEndpoint {
       }
     }
     if (sent == 0 && receiver.ackNow && state != TcpState.SYN_SENT) {
-      emit(sender.sndNxt, 0, false, nowNanos);
+      // a pure ACK carries the next new sequence number, not a rewound SND.NXT: while we go back
+      // after an RTO, SND.NXT may lie below what the peer already has, and it would discard the
+      // ACK as out of window (both sides doing so deadlocks the connection)
+      emit(sender.sndMax, 0, false, nowNanos);
     }
+  }
+
+  /** Buffers held by an idle connection are released after this long without traffic. */
+  static final long IDLE_RELEASE_NANOS = 1_000_000_000L;
+
+  /**
+   * Arms the idle-release timer when a ring holds memory but no bytes, so idle connections cost
+   * no buffer memory while busy ones keep their buffers (no realloc churn on the data path).
+   */
+  void noteBuffers(long nowNanos) {
+    if (idleReleaseAt == Long.MAX_VALUE
+        && (sender.ring.allocated() > 0 && sender.ring.isEmpty()
+            || receiver.ring.allocated() > 0 && receiver.ring.isEmpty() && receiver.ooo.isEmpty())) {
+      idleReleaseAt = nowNanos + IDLE_RELEASE_NANOS;
+    }
+  }
+
+  private void releaseIfIdle(long nowNanos) {
+    if (nowNanos - lastActivityAtNanos < IDLE_RELEASE_NANOS) {
+      idleReleaseAt = lastActivityAtNanos + IDLE_RELEASE_NANOS;
+      return;
+    }
+    if (sender.ring.isEmpty()) {
+      sender.ring.release();
+    }
+    receiver.releaseMemory();
   }
 
   // ---------------------------------------------------------------- emission
@@ -956,6 +1005,7 @@ public final class TcpSocket extends TcpEndpoint {
     keepaliveAt = Long.MAX_VALUE;
     stateTimerAt = Long.MAX_VALUE;
     lingerAt = Long.MAX_VALUE;
+    idleReleaseAt = Long.MAX_VALUE;
     receiver.ackNow = false;
     layer.detach(this);
   }

@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.IntRange;
 class TcpLossyLinkPropertyTest {
   static final long MS = SimNet.MS;
 
-  @Property(tries = 40)
+  @Property(tries = 60)
   void bidirectionalTransferSurvivesAFaultyLink(
       @ForAll long seed,
       @ForAll @DoubleRange(min = 0, max = 0.10) double loss,
@@ -77,6 +77,9 @@ class TcpLossyLinkPropertyTest {
           c.segmentsRetransmitted(), s.segmentsRetransmitted(), c.rtoExpiries(), s.rtoExpiries(), c.fastRecoveries(),
           s.fastRecoveries(), maxStall / MS);
     }
+    if (System.getenv("TCP_DEBUG") != null && ab.received != bytesAtoB) {
+      System.err.println(dump(c) + "\n" + dump(s));
+    }
     assertThat(ab.received).isEqualTo(bytesAtoB);
     assertThat(ba.received).isEqualTo(bytesBtoA);
     assertThat(ab.rd.digest()).isEqualTo(ab.sd.digest());
@@ -93,6 +96,15 @@ class TcpLossyLinkPropertyTest {
     net.runUntil(net.now + 120_000 * MS);
     assertThat(a.tcp.connectionCount()).isZero();
     assertThat(b.tcp.connectionCount()).isZero();
+  }
+
+  static String dump(TcpSocket x) {
+    TcpSender t = x.sender;
+    TcpReceiver r = x.receiver;
+    return x + " una=" + t.sndUna + " nxt=" + t.sndNxt + " max=" + t.sndMax + " wnd=" + t.sndWnd + " bufSeq=" + t.sndBufSeq
+        + " queued=" + t.queued() + " cwnd=" + t.cc.cwnd() + " rec=" + t.inRecovery + " rp=" + t.recoveryPoint + " hrx=" + t.highRxt
+        + " dup=" + t.dupAcks + " rtoAt=" + t.rtoAt + " persistAt=" + t.persistAt + " | rcvNxt=" + r.rcvNxt + " adv=" + r.rcvAdvEdge
+        + " readable=" + r.readable() + " ooo=" + r.ooo.count() + " dack=" + r.delayedAckAt + " next=" + x.nextDeadline();
   }
 
   /** One direction of a transfer: seeded data in, SHA-256 on both sides. */
