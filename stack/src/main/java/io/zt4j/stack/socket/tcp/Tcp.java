@@ -1,11 +1,12 @@
 package io.zt4j.stack.socket.tcp;
 
+import io.zt4j.stack.socket.ReadinessQueue;
+import io.zt4j.stack.socket.StackSocket;
 import io.zt4j.stack.storage.ByteRing;
 import io.zt4j.stack.wire.Checksum;
 import io.zt4j.stack.wire.Seq;
 import io.zt4j.stack.wire.TcpHeader;
 import io.zt4j.stack.wire.TcpOptions;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -53,7 +54,9 @@ public final class Tcp {
   private TcpSocket[] heap = new TcpSocket[64];
   private int heapSize;
 
-  private final ArrayDeque<TcpEndpoint> readyQueue = new ArrayDeque<>();
+  final ReadinessQueue readyQueue;
+  /** Latest time seen (for calls without a time argument, like {@link StackSocket#close()}). */
+  long lastNowNanos;
 
   private final long[] drops = new long[TcpDrop.values().length];
   private int nextEphemeral;
@@ -67,6 +70,12 @@ public final class Tcp {
    * @param random caller-supplied randomness: only the secret keys are drawn from it
    */
   public Tcp(TcpIpOutput ip, TcpConfig config, RandomGenerator random) {
+    this(ip, config, random, new ReadinessQueue());
+  }
+
+  /** A layer signalling readiness on {@code queue} (the stack's, so one queue serves all sockets). */
+  public Tcp(TcpIpOutput ip, TcpConfig config, RandomGenerator random, ReadinessQueue queue) {
+    this.readyQueue = queue;
     this.ip = ip;
     this.config = config;
     this.hash = new SipHash(random.nextLong(), random.nextLong());
@@ -111,6 +120,7 @@ public final class Tcp {
    * SYN_SENT, or a CLOSED one with {@link TcpSocket#error()} set (no route, no free port).
    */
   public TcpSocket connect(long srcHi, long srcLo, int localPort, long dstHi, long dstLo, int dstPort, long nowNanos) {
+    lastNowNanos = nowNanos;
     if (dstPort <= 0 || dstPort > 0xFFFF) {
       throw new IllegalArgumentException("port " + dstPort);
     }
@@ -133,6 +143,7 @@ public final class Tcp {
     TcpSocket s = new TcpSocket(this, config, srcHi, srcLo, lport, dstHi, dstLo, dport, 576);
     s.error = e;
     s.state = TcpState.CLOSED;
+    s.raise(TcpSocket.socketError(e));
     return s;
   }
 
@@ -196,24 +207,16 @@ public final class Tcp {
 
   // ---------------------------------------------------------------- readiness
 
-  /** The next endpoint whose readiness changed since its owner last looked, or null. */
-  public TcpEndpoint nextReady() {
-    TcpEndpoint e = readyQueue.poll();
-    if (e != null) {
-      e.inReadyQueue = false;
-    }
-    return e;
+  /**
+   * The next socket whose readiness changed since its owner last looked, or null. With a
+   * {@code Stack}, drain {@code stack.nextReady()} instead (the queue is shared).
+   */
+  public StackSocket nextReady() {
+    return readyQueue.poll();
   }
 
   void noteReadiness(TcpEndpoint e) {
-    int r = e.readiness();
-    if (r != e.reportedReadiness) {
-      e.reportedReadiness = r;
-      if (!e.inReadyQueue) {
-        e.inReadyQueue = true;
-        readyQueue.add(e);
-      }
-    }
+    e.noteReadiness();
   }
 
   // ---------------------------------------------------------------- input
@@ -223,6 +226,7 @@ public final class Tcp {
    * mapped form). Bad segments are dropped and counted, never thrown.
    */
   public void receive(long srcHi, long srcLo, long dstHi, long dstLo, byte[] buf, int off, int len, long nowNanos) {
+    lastNowNanos = nowNanos;
     TcpHeader h = rxHeader;
     if (!h.wrap(buf, off, len)) {
       count(TcpDrop.MALFORMED);
@@ -438,6 +442,7 @@ public final class Tcp {
 
   /** Runs every timer due at {@code nowNanos}. */
   public void poll(long nowNanos) {
+    lastNowNanos = nowNanos;
     while (heapSize > 0 && heap[0].heapKey <= nowNanos) {
       TcpSocket s = heapPop();
       if (s.state == TcpState.CLOSED) {

@@ -22,6 +22,7 @@ public final class TcpListener extends TcpEndpoint {
   long lastCookieAtNanos = Long.MIN_VALUE;
 
   TcpListener(Tcp layer, long localHi, long localLo, int port, int backlog) {
+    super(layer.readyQueue);
     this.layer = layer;
     this.localHi = localHi;
     this.localLo = localLo;
@@ -76,6 +77,16 @@ public final class TcpListener extends TcpEndpoint {
       s.abort(nowNanos);
     }
     layer.abortEmbryos(this, nowNanos);
+  }
+
+  @Override
+  public void close() {
+    close(layer.lastNowNanos);
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
   }
 
   @Override

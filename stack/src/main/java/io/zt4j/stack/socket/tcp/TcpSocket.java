@@ -1,5 +1,6 @@
 package io.zt4j.stack.socket.tcp;
 
+import io.zt4j.stack.socket.SocketError;
 import io.zt4j.stack.wire.Seq;
 import io.zt4j.stack.wire.TcpHeader;
 import io.zt4j.stack.wire.TcpOptions;
@@ -94,6 +95,7 @@ public final class TcpSocket extends TcpEndpoint {
 
   TcpSocket(Tcp layer, TcpConfig cfg, long localHi, long localLo, int localPort, long remoteHi, long remoteLo,
       int remotePort, int mtu) {
+    super(layer.readyQueue);
     this.layer = layer;
     this.localHi = localHi;
     this.localLo = localLo;
@@ -389,6 +391,40 @@ public final class TcpSocket extends TcpEndpoint {
 
   public int fastRecoveries() {
     return sender.fastRecoveries;
+  }
+
+  /** The stack-wide error code for a TCP failure reason. */
+  public static SocketError socketError(TcpError e) {
+    switch (e) {
+      case REFUSED:
+        return SocketError.CONNECTION_REFUSED;
+      case RESET:
+        return SocketError.CONNECTION_RESET;
+      case TIMED_OUT:
+        return SocketError.TIMED_OUT;
+      case UNREACHABLE:
+        return SocketError.HOST_UNREACHABLE;
+      case SHUT_DOWN:
+        return SocketError.CLOSED;
+      case NOT_CONNECTED:
+        return SocketError.NOT_CONNECTED;
+      case ADDRESS_IN_USE:
+        return SocketError.NO_PORTS;
+      default:
+        return null;
+    }
+  }
+
+  /** {@link #close(long)} at the layer's latest time ({@link io.zt4j.stack.socket.StackSocket#close()}). */
+  @Override
+  public void close() {
+    close(layer.lastNowNanos);
+  }
+
+  /** True once the application closed or aborted it, or the connection is gone. */
+  @Override
+  public boolean isClosed() {
+    return appClosed || state == TcpState.CLOSED;
   }
 
   @Override
@@ -998,6 +1034,7 @@ public final class TcpSocket extends TcpEndpoint {
     state = TcpState.CLOSED;
     if (why != TcpError.NONE && error == TcpError.NONE) {
       error = why;
+      raise(socketError(why));
     }
     sender.rtoAt = Long.MAX_VALUE;
     sender.persistAt = Long.MAX_VALUE;
