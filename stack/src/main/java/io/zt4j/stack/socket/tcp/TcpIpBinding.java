@@ -25,7 +25,7 @@ public final class TcpIpBinding implements IpHandler, TcpIpOutput {
   /** Creates the TCP layer of {@code ip} with {@code config} and registers it for protocol 6. */
   public TcpIpBinding(IpLayer ip, TcpConfig config) {
     this.ip = ip;
-    this.tcp = new Tcp(this, config, ip.random());
+    this.tcp = new Tcp(this, config, ip.random(), ip.readinessQueue());
     ip.register(IpProtocol.TCP, this);
   }
 
