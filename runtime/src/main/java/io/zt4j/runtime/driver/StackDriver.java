@@ -8,7 +8,6 @@ import io.zt4j.stack.link.LinkDevice;
 import io.zt4j.stack.socket.StackSocket;
 import io.zt4j.stack.socket.icmp.PingReply;
 import io.zt4j.stack.socket.icmp.PingSocket;
-import io.zt4j.stack.socket.tcp.TcpEndpoint;
 import io.zt4j.stack.wire.IpAddress;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -86,22 +85,14 @@ public final class StackDriver implements EventLoop.Task {
     return stack.pollAt();
   }
 
-  /** Serves every socket the stack queued as changed (until both queues are empty). Loop thread only. */
+  /**
+   * Serves every socket the stack queued as changed (TCP, UDP and ping share one queue) until it
+   * is empty. Loop thread only.
+   */
   public void drainReadiness(long nowNanos) {
-    boolean any = true;
-    while (any) {
-      any = false;
-      for (TcpEndpoint e; (e = stack.tcp().nextReady()) != null; ) {
-        any = true;
-        if (e.attachment instanceof DriverSocket d) {
-          d.service(nowNanos);
-        }
-      }
-      for (StackSocket s; (s = stack.nextReady()) != null; ) {
-        any = true;
-        if (s.attachment() instanceof DriverSocket d) {
-          d.service(nowNanos);
-        }
+    for (StackSocket s; (s = stack.nextReady()) != null; ) {
+      if (s.attachment() instanceof DriverSocket d) {
+        d.service(nowNanos);
       }
     }
   }

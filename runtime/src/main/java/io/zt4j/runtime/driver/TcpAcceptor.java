@@ -62,7 +62,7 @@ public final class TcpAcceptor extends DriverSocket {
       throw new BindException("Address already in use");
     }
     listener = l;
-    l.attachment = this;
+    l.attach(this);
     localAddress = local == null ? InetAddress.getByAddress(new byte[4]) : local;
     localPort = l.port();
   }
@@ -74,7 +74,7 @@ public final class TcpAcceptor extends DriverSocket {
       return;
     }
     if (closed) {
-      l.attachment = null;
+      l.attach(null);
       l.close(nowNanos);
       listener = null;
       for (TcpConnection c; (c = ready.poll()) != null; ) {

@@ -92,7 +92,7 @@ public final class TcpConnection extends DriverSocket {
   static TcpConnection accepted(StackDriver driver, TcpSocket s, long nowNanos) {
     TcpConnection c = new TcpConnection(driver);
     c.sock = s;
-    s.attachment = c;
+    s.attach(c);
     c.addresses(s);
     c.phase = CONNECTED;
     c.service(nowNanos);
@@ -127,10 +127,10 @@ public final class TcpConnection extends DriverSocket {
       s = driver.stack().tcp().connect(src.hi(), src.lo(), lport, dst.hi(), dst.lo(), rport, nowNanos);
     }
     sock = s;
-    s.attachment = this;
+    s.attach(this);
     if (s.error() != TcpError.NONE) {
       sock = null;
-      s.attachment = null;
+      s.attach(null);
       fail(s.error());
       return;
     }
@@ -223,7 +223,7 @@ public final class TcpConnection extends DriverSocket {
   private void release() {
     released = true;
     if (sock != null) {
-      sock.attachment = null;
+      sock.attach(null);
     }
     wakeAll();
   }
