@@ -179,6 +179,9 @@ public final class EventLoop implements AutoCloseable {
         for (Runnable c; (c = commands.poll()) != null; ) {
           c.run();
         }
+        // Commands read the clock themselves; tasks must not see time earlier than they did,
+        // or the cores would see time run backwards.
+        now = System.nanoTime();
         long deadline = Long.MAX_VALUE;
         for (int i = 0; i < tasks.size(); i++) {
           deadline = Math.min(deadline, tasks.get(i).run(now));
