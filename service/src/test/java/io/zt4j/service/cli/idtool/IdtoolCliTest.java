@@ -245,6 +245,9 @@ class IdtoolCliTest {
     int rc = run(cl -> {
       GenerateCommand g = sub(cl, "generate");
       g.progressAfterNanos = 0;
+      // seeded so the first attempt fails the hashcash (about 1 in 15 succeed): the progress
+      // line is printed before the second attempt, and the cancel then lands
+      g.random = new Random(42);
       g.cancelRequested = () -> err.toString().contains("generating identity: ");
     }, "generate");
     assertThat(rc).isEqualTo(GenerateCommand.EXIT_CANCELLED);
