@@ -1,0 +1,161 @@
+package io.zt4j.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zt4j.controller.ConfigIssuer.ConfigMessage;
+import io.zt4j.controller.ConfigIssuer.ErrorMessage;
+import io.zt4j.controller.ConfigIssuer.Outbound;
+import io.zt4j.controller.ConfigIssuer.RevocationMessage;
+import io.zt4j.controller.model.RecordJson;
+import io.zt4j.controller.store.MemoryStore;
+import io.zt4j.node.sim.SimNode;
+import io.zt4j.node.sim.TestIdentities;
+import io.zt4j.node.sim.TestWorlds;
+import io.zt4j.node.sim.TestWorlds.RootSpec;
+import io.zt4j.node.vl1.Verbs;
+import io.zt4j.node.vl2.NetworkStatus;
+import io.zt4j.node.vl2.TestFrames;
+import io.zt4j.node.vl2.VirtualNetworkConfig;
+import io.zt4j.node.vl2.Vl2;
+import io.zt4j.node.wire.InetAddress;
+import io.zt4j.node.wire.MAC;
+import io.zt4j.node.wire.World;
+import io.zt4j.testkit.simnet.SimNetwork;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The controller module's {@link ConfigIssuer} serving Java nodes over the simulated network
+ * through the node's controller hook: a private network created over the records API, members
+ * denied, authorized (configs pushed, IPs from the pool), talking, deauthorized (revocation cuts
+ * traffic).
+ */
+class ControllerEndToEndSimTest {
+  final SimNetwork net = new SimNetwork(31);
+  final World planet = TestWorlds.planet(0xabcdef03L, 1_000L, TestIdentities.get(0),
+      new RootSpec(TestIdentities.get(1), "1.0.0.1/9993"));
+  final SimNode root = node("root", "1.0.0.1", 1);
+  final SimNode ctlNode = node("ctl", "1.0.0.2", 2);
+  final SimNode a = node("a", "2.0.0.2", 3);
+  final SimNode b = node("b", "3.0.0.3", 4);
+  NetworkController records;
+  ConfigIssuer issuer;
+
+  SimNode node(String name, String ip, int id) {
+    return new SimNode(net, name, net.internet().addHost(name, ip), 9993, TestIdentities.get(id), planet, id);
+  }
+
+  /** What the node glue does for the controller: requests in, answers and queued pushes out. */
+  void attachController() {
+    records = new NetworkController(ctlNode.address().toLong(), new MemoryStore(), ctlNode::now, new Random(1));
+    issuer = new ConfigIssuer(records, TestIdentities.get(2));
+    ctlNode.node().vl2().localController((nwid, from, packetId, requester, metadata) ->
+        issuer.request(nwid, requester, metadata, packetId).ifPresent(this::deliver));
+  }
+
+  void deliver(Outbound o) {
+    Vl2 vl2 = ctlNode.node().vl2();
+    long now = ctlNode.now();
+    if (o instanceof ConfigMessage m) {
+      vl2.sendConfig(m.networkId(), m.inRePacketId(), m.destination(), m.config(), now);
+    } else if (o instanceof ErrorMessage e) {
+      int code = e.code() == ConfigIssuer.ErrorCode.ACCESS_DENIED ? Verbs.ERROR_NETWORK_ACCESS_DENIED
+          : Verbs.ERROR_OBJ_NOT_FOUND;
+      vl2.sendError(e.networkId(), e.inRePacketId(), e.destination(), code, null, now);
+    } else if (o instanceof RevocationMessage r) {
+      vl2.sendRevocation(r.destination(), r.revocation(), now);
+    }
+  }
+
+  /** Runs a records change, then sends what it queued. */
+  void change(ThrowingRunnable r) {
+    ctlNode.command(() -> {
+      try {
+        r.run();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      issuer.drainOutbound().forEach(this::deliver);
+    });
+  }
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  static boolean status(SimNode n, long nwid, NetworkStatus s) {
+    VirtualNetworkConfig c = n.network(nwid);
+    return c != null && c.status() == s;
+  }
+
+  @Test
+  void javaControllerServesJavaMembers() throws Exception {
+    for (SimNode n : List.of(root, ctlNode, a, b)) {
+      n.start();
+    }
+    assertThat(net.runUntil(() -> a.online() && b.online() && ctlNode.online(), 30_000)).isTrue();
+    attachController();
+    long nwid = (ctlNode.address().toLong() << 24) | 0xa1b2c3L;
+    change(() -> records.updateNetwork(nwid, RecordJson.MAPPER.readTree("""
+        {"name": "e2e", "private": true, "enableBroadcast": true, "mtu": 2800, "multicastLimit": 32,
+         "v4AssignMode": {"zt": true}, "v6AssignMode": {"zt": false, "rfc4193": true, "6plane": false},
+         "ipAssignmentPools": [{"ipRangeStart": "10.147.17.1", "ipRangeEnd": "10.147.17.254"}],
+         "routes": [{"target": "10.147.17.0/24", "via": null}],
+         "rules": [{"type": "MATCH_ETHERTYPE", "not": true, "or": false, "etherType": 2048},
+                   {"type": "MATCH_ETHERTYPE", "not": true, "or": false, "etherType": 2054},
+                   {"type": "MATCH_ETHERTYPE", "not": true, "or": false, "etherType": 34525},
+                   {"type": "ACTION_DROP"}, {"type": "ACTION_ACCEPT"}]}""")));
+
+    a.join(nwid);
+    b.join(nwid);
+    assertThat(net.runUntil(() -> status(a, nwid, NetworkStatus.ACCESS_DENIED)
+        && status(b, nwid, NetworkStatus.ACCESS_DENIED), net.nowMillis() + 10_000)).isTrue();
+
+    long t0 = net.nowMillis();
+    change(() -> records.updateMember(nwid, a.address().toLong(), RecordJson.MAPPER.readTree("{\"authorized\":true}")));
+    change(() -> records.updateMember(nwid, b.address().toLong(), RecordJson.MAPPER.readTree("{\"authorized\":true}")));
+    assertThat(net.runUntil(() -> status(a, nwid, NetworkStatus.OK) && status(b, nwid, NetworkStatus.OK),
+        net.nowMillis() + 10_000)).isTrue();
+    assertThat(net.nowMillis() - t0).as("authorization to OK (config pushed), ms").isLessThan(1_000);
+    VirtualNetworkConfig ca = a.network(nwid);
+    VirtualNetworkConfig cb = b.network(nwid);
+    assertThat(ca.name()).isEqualTo("e2e");
+    assertThat(ca.ipv4Addresses()).hasSize(1);
+    assertThat(cb.ipv4Addresses()).hasSize(1);
+    InetAddress aIp = ca.ipv4Addresses().get(0);
+    InetAddress bIp = cb.ipv4Addresses().get(0);
+    assertThat(aIp).isNotEqualTo(bIp);
+    assertThat(aIp.toIpString()).startsWith("10.147.17.");
+    assertThat(aIp.port()).isEqualTo(24);
+    assertThat(ca.ipv6Addresses()).hasSize(1);
+
+    // ARP through ZeroTier multicast, then IPv4 both ways.
+    MAC aMac = ca.mac();
+    MAC bMac = cb.mac();
+    a.tapSend(nwid, aMac, MAC.BROADCAST, 0x0806, TestFrames.arp(1, aMac.bytes(), aIp.toIpString(), bIp.toIpString()));
+    assertThat(net.runUntil(() -> b.tapFrames().stream().anyMatch(f -> f.etherType() == 0x0806),
+        net.nowMillis() + 5_000)).isTrue();
+    byte[] ping = TestFrames.ipv4(0, 1, aIp.toIpString(), bIp.toIpString(), TestFrames.icmp(8, 0));
+    byte[] pong = TestFrames.ipv4(0, 1, bIp.toIpString(), aIp.toIpString(), TestFrames.icmp(0, 0));
+    a.tapSend(nwid, aMac, bMac, 0x0800, ping);
+    b.tapSend(nwid, bMac, aMac, 0x0800, pong);
+    assertThat(net.runUntil(() -> b.tapFrames().stream().anyMatch(f -> f.etherType() == 0x0800)
+        && a.tapFrames().stream().anyMatch(f -> f.etherType() == 0x0800), net.nowMillis() + 5_000)).isTrue();
+    // The network's rules drop anything but IPv4, ARP and IPv6.
+    int bBefore = b.tapFrames().size();
+    a.tapSend(nwid, aMac, bMac, 0x88cc, new byte[46]);
+    net.runFor(1_000);
+    assertThat(b.tapFrames()).hasSize(bBefore);
+
+    // Deauthorize b: the controller revokes its COM at a, and b's frames no longer get in.
+    change(() -> records.updateMember(nwid, b.address().toLong(), RecordJson.MAPPER.readTree("{\"authorized\":false}")));
+    net.runFor(2_000);
+    int aBefore = a.tapFrames().size();
+    b.tapSend(nwid, bMac, aMac, 0x0800, pong);
+    net.runFor(3_000);
+    assertThat(a.tapFrames()).hasSize(aBefore);
+    // And b is denied at its next config refresh.
+    assertThat(net.runUntil(() -> status(b, nwid, NetworkStatus.ACCESS_DENIED), net.nowMillis() + 90_000)).isTrue();
+  }
+}
