@@ -2,21 +2,15 @@ package io.zt4j.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zt4j.controller.ConfigIssuer.ConfigMessage;
-import io.zt4j.controller.ConfigIssuer.ErrorMessage;
-import io.zt4j.controller.ConfigIssuer.Outbound;
-import io.zt4j.controller.ConfigIssuer.RevocationMessage;
 import io.zt4j.controller.model.RecordJson;
 import io.zt4j.controller.store.MemoryStore;
 import io.zt4j.node.sim.SimNode;
 import io.zt4j.node.sim.TestIdentities;
 import io.zt4j.node.sim.TestWorlds;
 import io.zt4j.node.sim.TestWorlds.RootSpec;
-import io.zt4j.node.vl1.Verbs;
 import io.zt4j.node.vl2.NetworkStatus;
 import io.zt4j.node.vl2.TestFrames;
 import io.zt4j.node.vl2.VirtualNetworkConfig;
-import io.zt4j.node.vl2.Vl2;
 import io.zt4j.node.wire.InetAddress;
 import io.zt4j.node.wire.MAC;
 import io.zt4j.node.wire.World;
@@ -27,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The controller module's {@link ConfigIssuer} serving Java nodes over the simulated network
- * through the node's controller hook: a private network created over the records API, members
+ * through {@link ControllerHook} (in virtual time, with a relay root): a private network created over the records API, members
  * denied, authorized (configs pushed, IPs from the pool), talking, deauthorized (revocation cuts
  * traffic).
  */
@@ -41,31 +35,18 @@ class ControllerEndToEndSimTest {
   final SimNode b = node("b", "3.0.0.3", 4);
   NetworkController records;
   ConfigIssuer issuer;
+  ControllerHook hook;
 
   SimNode node(String name, String ip, int id) {
     return new SimNode(net, name, net.internet().addHost(name, ip), 9993, TestIdentities.get(id), planet, id);
   }
 
-  /** What the node glue does for the controller: requests in, answers and queued pushes out. */
+  /** The production glue: {@link ControllerHook} on the controller node's thread. */
   void attachController() {
     records = new NetworkController(ctlNode.address().toLong(), new MemoryStore(), ctlNode::now, new Random(1));
     issuer = new ConfigIssuer(records, TestIdentities.get(2));
-    ctlNode.node().vl2().localController((nwid, from, packetId, requester, metadata) ->
-        issuer.request(nwid, requester, metadata, packetId).ifPresent(this::deliver));
-  }
-
-  void deliver(Outbound o) {
-    Vl2 vl2 = ctlNode.node().vl2();
-    long now = ctlNode.now();
-    if (o instanceof ConfigMessage m) {
-      vl2.sendConfig(m.networkId(), m.inRePacketId(), m.destination(), m.config(), now);
-    } else if (o instanceof ErrorMessage e) {
-      int code = e.code() == ConfigIssuer.ErrorCode.ACCESS_DENIED ? Verbs.ERROR_NETWORK_ACCESS_DENIED
-          : Verbs.ERROR_OBJ_NOT_FOUND;
-      vl2.sendError(e.networkId(), e.inRePacketId(), e.destination(), code, null, now);
-    } else if (o instanceof RevocationMessage r) {
-      vl2.sendRevocation(r.destination(), r.revocation(), now);
-    }
+    hook = new ControllerHook(issuer, ctlNode.node().vl2(), ctlNode::now);
+    ctlNode.node().vl2().localController(hook);
   }
 
   /** Runs a records change, then sends what it queued. */
@@ -76,7 +57,7 @@ class ControllerEndToEndSimTest {
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
-      issuer.drainOutbound().forEach(this::deliver);
+      hook.flush();
     });
   }
 

@@ -12,12 +12,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /** UDP datagrams of a classic pcap file (Ethernet link type, IPv4/IPv6), with times and endpoints. */
-final class LabPcap {
-  record Datagram(long micros, InetAddress from, InetAddress to, byte[] payload) {}
+public final class LabPcap {
+  public record Datagram(long micros, InetAddress from, InetAddress to, byte[] payload) {}
 
   private LabPcap() {}
 
-  static List<Datagram> read(Path pcap) {
+  public static List<Datagram> read(Path pcap) {
     byte[] d;
     try {
       d = Files.readAllBytes(pcap);
