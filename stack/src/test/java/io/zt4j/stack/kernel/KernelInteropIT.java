@@ -105,7 +105,8 @@ class KernelInteropIT {
       u.bind(null, 5555);
       return u;
     });
-    Thread.sleep(300); // let socat bind
+    assertThat(ns.awaitListening("udp4", 7000, T)).isTrue();
+    assertThat(ns.awaitListening("udp6", 7000, T)).isTrue();
     for (IpAddress dst : new IpAddress[] {K4, K6}) {
       for (int size : new int[] {5, 1400, 4000}) {
         byte[] data = new byte[size];

@@ -115,6 +115,31 @@ public final class NetNamespace implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until something in the namespace listens on {@code port}, per {@code ss};
+   * {@code protocol} is {@code tcp}, {@code udp}, or with a family: {@code tcp4}, {@code udp6}…
+   * True when it does within {@code timeout}. Use it after starting a server ({@code socat},
+   * {@code python3 -m http.server}) instead of sleeping.
+   */
+  public boolean awaitListening(String protocol, int port, Duration timeout) {
+    String flag = (protocol.startsWith("tcp") ? "-Hlnt" : "-Hlnu")
+        + (protocol.endsWith("4") ? "4" : protocol.endsWith("6") ? "6" : "");
+    long end = System.nanoTime() + timeout.toNanos();
+    do {
+      ExecResult r = run(Duration.ofSeconds(5), "ss", flag, "sport = :" + port);
+      if (r.ok() && !r.stdout().isBlank()) {
+        return true;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    } while (System.nanoTime() < end);
+    return false;
+  }
+
   static ExecResult host(Duration timeout, String... command) {
     try {
       Process p = new ProcessBuilder(command).start();
