@@ -741,7 +741,7 @@ public final class Network {
       }
       pushCredentialsIfNeeded(toZt, now);
       if (!fromBridged) {
-        vl2.send(toZt, Vl2.VERB_FRAME, Vl2Packets.Frame.serialize(id, etherType, data, off, len), false);
+        vl2.sendFrame(toZt, id, etherType, data, off, len);
       } else {
         vl2.send(toZt, Vl2.VERB_EXT_FRAME, Vl2Packets.ExtFrame.serialize(id, 0, to, from, etherType, data, off, len),
             false);

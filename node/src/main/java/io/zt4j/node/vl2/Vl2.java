@@ -427,6 +427,13 @@ public final class Vl2 {
     vl1.send(p, true);
   }
 
+  /** Sends a FRAME, writing the frame straight into the packet (the unicast hot path). */
+  void sendFrame(long to, long networkId, int etherType, byte[] data, int off, int len) {
+    PacketBuilder p = vl1.newPacket(to, Verbs.FRAME);
+    p.u64(networkId).u16(etherType).bytes(data, off, len);
+    vl1.send(p, true);
+  }
+
   private void sendOk(long to, int inReVerb, long inRePacketId, byte[] payload) {
     PacketBuilder p = vl1.newPacket(to, Verbs.OK);
     p.u8(inReVerb).u64(inRePacketId).bytes(payload);

@@ -152,4 +152,91 @@ class NetworkFeaturesSimTest {
     assertThat(b.network(nwid)).isNull();
     assertThat(b.state()).doesNotContainKey("NETWORK_CONFIG/" + Long.toHexString(nwid));
   }
+
+  @Test
+  void bridgingOnlyForActiveBridges() {
+    network(t -> t.bridges.add(c.address().toLong()));
+    MAC behindB = MAC.of(0x02, 0, 0, 0, 0, 0x42);
+    MAC behindC = MAC.of(0x02, 0, 0, 0, 0, 0x99);
+    byte[] udp = TestFrames.ipv4(0, 17, "192.168.9.9", ip(a), TestFrames.udp(1, 2, 4));
+    b.tapSend(nwid, behindB, mac(a), 0x0800, udp);
+    net.runFor(2_000);
+    assertThat(a.tapFrames()).as("b may not bridge").isEmpty();
+    assertThat(b.node().vl2().drops()).containsKey(io.zt4j.node.vl2.Vl2.Drop.NOT_A_BRIDGE);
+
+    c.tapSend(nwid, behindC, mac(a), 0x0800, udp);
+    assertThat(net.runUntil(() -> !a.tapFrames().isEmpty(), net.nowMillis() + 5_000)).isTrue();
+    assertThat(a.tapFrames().get(0).source()).isEqualTo(behindC);
+    // a learned that behindC sits behind c: its reply goes there as EXT_FRAME.
+    byte[] reply = TestFrames.ipv4(0, 17, ip(a), "192.168.9.9", TestFrames.udp(2, 1, 4));
+    a.tapSend(nwid, mac(a), behindC, 0x0800, reply);
+    assertThat(net.runUntil(() -> !c.tapFrames().isEmpty(), net.nowMillis() + 5_000)).isTrue();
+    assertThat(c.tapFrames().get(0).destination()).isEqualTo(behindC);
+    assertThat(c.tapFrames().get(0).data()).isEqualTo(reply);
+    // A MAC nobody announced goes to the active bridges.
+    a.tapSend(nwid, mac(a), MAC.of(0x02, 0, 0, 0, 0, 0x77), 0x0800, reply);
+    assertThat(net.runUntil(() -> c.tapFrames().size() == 2, net.nowMillis() + 5_000)).isTrue();
+    assertThat(b.tapFrames()).isEmpty();
+  }
+
+  @Test
+  void multicastLimitCapsTheRecipients() {
+    network(t -> t.multicastLimit = 1);
+    MulticastGroup g = new MulticastGroup(MAC.of(0x01, 0x00, 0x5e, 0x01, 0x02, 0x04), 0);
+    b.subscribe(nwid, g);
+    c.subscribe(nwid, g);
+    net.runFor(1_000);
+    byte[] mcast = TestFrames.ipv4(0, 17, ip(a), "239.1.2.4", TestFrames.udp(5000, 5000, 8));
+    a.tapSend(nwid, mac(a), g.mac(), 0x0800, mcast);
+    assertThat(net.runUntil(() -> b.tapFrames().size() + c.tapFrames().size() > 0, net.nowMillis() + 5_000)).isTrue();
+    net.runFor(3_000);
+    assertThat(b.tapFrames().size() + c.tapFrames().size()).isEqualTo(1);
+  }
+
+  @Test
+  void teeSendsTheObserverACopy() {
+    network(t -> t.rules = List.of(Rule.forward(RuleType.ACTION_TEE, false, false, c.address().toLong(), 0, 0),
+        Rule.action(RuleType.ACTION_ACCEPT)));
+    byte[] udp = TestFrames.ipv4(0, 17, ip(a), ip(b), TestFrames.udp(1, 2, 16));
+    a.tapSend(nwid, mac(a), mac(b), 0x0800, udp);
+    assertThat(net.runUntil(() -> !b.tapFrames().isEmpty() && !c.tapFrames().isEmpty(), net.nowMillis() + 5_000))
+        .isTrue();
+    assertThat(c.tapFrames().get(0).data()).isEqualTo(udp);
+    assertThat(c.tapFrames().get(0).destination()).as("the copy keeps its addressing").isEqualTo(mac(b));
+    assertThat(b.tapFrames().get(0).data()).isEqualTo(udp);
+  }
+
+  @Test
+  void ndpIsAnsweredLocallyForManagedIpv6Addresses() {
+    network(t -> {});
+    String a6 = io.zt4j.node.vl2.ManagedAddresses.rfc4193(nwid, a.address().toLong()).toIpString();
+    byte[] target = io.zt4j.node.vl2.ManagedAddresses.rfc4193(nwid, b.address().toLong()).ip();
+    byte[] ns = new byte[24];
+    ns[0] = (byte) 135;
+    System.arraycopy(target, 0, ns, 8, 16);
+    byte[] frame = TestFrames.ipv6(0, 58, a6, "ff02::1:ff8a:c629", ns);
+    MAC solicited = MAC.of(0x33, 0x33, 0xff, target[13] & 0xff, target[14] & 0xff, target[15] & 0xff);
+    a.tapSend(nwid, mac(a), solicited, 0x86dd, frame);
+    assertThat(a.tapFrames()).as("answered at once, locally").hasSize(1);
+    SimNode.TapFrame na = a.tapFrames().get(0);
+    assertThat(na.source()).isEqualTo(mac(b));
+    assertThat(na.etherType()).isEqualTo(0x86dd);
+    assertThat(na.data()[40] & 0xff).as("neighbor advertisement").isEqualTo(136);
+    assertThat(java.util.Arrays.copyOfRange(na.data(), 48, 64)).isEqualTo(target);
+    assertThat(java.util.Arrays.copyOfRange(na.data(), 66, 72)).isEqualTo(mac(b).bytes());
+    // The ICMPv6 checksum verifies (sum over pseudo-header and message is 0xffff).
+    byte[] d = na.data();
+    long sum = 0;
+    for (int i = 8; i < 40; i += 2) {
+      sum += ((d[i] & 0xff) << 8) | (d[i + 1] & 0xff);
+    }
+    sum += 32 + 58;
+    for (int i = 40; i < 72; i += 2) {
+      sum += ((d[i] & 0xff) << 8) | (d[i + 1] & 0xff);
+    }
+    while ((sum >>> 16) != 0) {
+      sum = (sum & 0xffff) + (sum >>> 16);
+    }
+    assertThat(sum).isEqualTo(0xffff);
+  }
 }

@@ -35,6 +35,8 @@ final class TestController implements LocalController {
   int mtu = 2800;
   List<Rule> rules = List.of(Rule.action(RuleType.ACTION_ACCEPT));
   final Set<Long> authorized = new HashSet<>();
+  /** Members that are active bridges. */
+  final Set<Long> bridges = new HashSet<>();
   final Map<Long, Identity> members = new HashMap<>();
   final Map<Long, Integer> hostNumbers = new HashMap<>();
   int requests;
@@ -64,6 +66,7 @@ final class TestController implements LocalController {
         .certificatesOfOwnership(List.of(CertificateOfOwnership.forAddresses(networkId, now, addr, 1, ips).sign(signer)))
         .routes(List.of(new NetworkConfig.Route(InetAddress.of(new byte[] {10, (byte) 147, 17, 0}, 24),
             InetAddress.NIL, 0, 0)))
+        .specialists(bridges.stream().map(x -> x | NetworkConfig.SPECIALIST_ACTIVE_BRIDGE).sorted().toList())
         .staticIps(ips).rules(rules).build();
   }
 
