@@ -62,6 +62,11 @@ final class TcpSender {
   boolean timing;
   int rttSeq;
   long rttSentAtNanos;
+  /** A retransmission is outstanding below {@link #rexmitEnd} (for the timestamp RTT rule). */
+  boolean rexmitOutstanding;
+  int rexmitEnd;
+  /** Our TSval (ms clock) when we last retransmitted. */
+  int rexmitTsMs;
 
   long rtoAt = Long.MAX_VALUE;
   long persistAt = Long.MAX_VALUE;
@@ -115,6 +120,7 @@ final class TcpSender {
           rttSentAtNanos = nowNanos;
         } else if (sndMax != iss) {
           timing = false; // Karn: a retransmitted SYN gives no sample
+          noteRetransmission(iss + 1, nowNanos);
         }
         socket.emitSyn(nowNanos);
         sndNxt = iss + 1;
@@ -174,6 +180,7 @@ final class TcpSender {
     segmentsSent++;
     segmentsRetransmitted++;
     timing = false; // Karn: a retransmission invalidates the classic RTT sample
+    noteRetransmission(endSent, nowNanos);
     armRto(nowNanos);
   }
 
@@ -230,6 +237,7 @@ final class TcpSender {
     if (retransmission) {
       segmentsRetransmitted++;
       timing = false;
+      noteRetransmission(end, nowNanos);
     } else if (!timing) {
       timing = true;
       rttSeq = end;
@@ -241,6 +249,29 @@ final class TcpSender {
     lastSendAtNanos = nowNanos;
     armRto(nowNanos);
     persistAt = Long.MAX_VALUE;
+  }
+
+  private void noteRetransmission(int end, long nowNanos) {
+    rexmitEnd = rexmitOutstanding ? Seq.max(rexmitEnd, end) : end;
+    rexmitOutstanding = true;
+    rexmitTsMs = socket.tsNowMs(nowNanos);
+  }
+
+  /**
+   * Karn's rule for timestamps: an echo older than our latest retransmission, on an ACK that
+   * covers retransmitted data, is ambiguous. The ACK may have been triggered by the later copy
+   * while the echo still names an earlier transmission — a receiver does not take the TSval of a
+   * duplicate that lies below RCV.NXT (RFC 7323 §5.3: R2 rejects it before R3 records it) — so
+   * the difference would include the time it took to recover from lost ACKs, not the path's
+   * RTT. One such sample (seconds instead of milliseconds) inflates SRTT and RTTVAR enough to
+   * stretch later timeouts to minutes; Linux likewise prefers samples from never-retransmitted
+   * data. Echoes of transmissions made after the retransmission stay valid.
+   */
+  private boolean timestampSampleValid(int tsEcr) {
+    if (!rexmitOutstanding) {
+      return true;
+    }
+    return !Seq.lt(tsEcr, rexmitTsMs);
   }
 
   /**
@@ -303,7 +334,7 @@ final class TcpSender {
     // RTT: timestamps echo (RFC 7323 §4.1) or one timed segment (Karn)
     if (opts.hasTimestamps && opts.tsEcr != 0 && socket.tsOk) {
       int ms = tsNowMs - opts.tsEcr;
-      if (ms >= 0 && ms < 600_000) {
+      if (ms >= 0 && ms < 600_000 && timestampSampleValid(opts.tsEcr)) {
         rto.sample(Math.max(ms, 0) * 1_000_000L + 500_000L);
         rto.resetBackoff();
       }
@@ -313,6 +344,9 @@ final class TcpSender {
       timing = false;
     }
     sndUna = segAck;
+    if (rexmitOutstanding && Seq.ge(sndUna, rexmitEnd)) {
+      rexmitOutstanding = false;
+    }
     if (Seq.lt(sndNxt, sndUna)) {
       sndNxt = sndUna;
     }

@@ -597,6 +597,10 @@ public final class TcpSocket extends TcpEndpoint {
     boolean syn = h.has(TcpHeader.SYN);
     if (state == TcpState.SYN_RECEIVED && syn && !h.has(TcpHeader.ACK) && seq == receiver.irs) {
       sender.sndNxt = sender.iss; // the peer lost our SYN-ACK: send it again
+      if (tsOk && o.hasTimestamps && Seq.ge(o.tsVal, receiver.tsRecent)) {
+        receiver.tsRecent = o.tsVal; // echo this SYN, so the peer's RTT sample is this round trip
+        receiver.tsRecentAtNanos = nowNanos;
+      }
       return;
     }
     if (!rst && tsOk && o.hasTimestamps && Seq.lt(o.tsVal, receiver.tsRecent)
@@ -609,6 +613,9 @@ public final class TcpSocket extends TcpEndpoint {
       layer.count(TcpDrop.OUT_OF_WINDOW);
       if (!rst) {
         receiver.ackNow = true;
+        if (!syn && seqLen > 0 && Seq.le(seq + seqLen, receiver.rcvNxt)) {
+          onDuplicate(seq, seqLen, o, nowNanos);
+        }
       }
       return;
     }
@@ -641,6 +648,20 @@ public final class TcpSocket extends TcpEndpoint {
     }
     if (h.payloadLength() > 0 || h.has(TcpHeader.FIN)) {
       onText(h, nowNanos);
+    }
+  }
+
+  /**
+   * A retransmission of bytes we already have (the peer missed our ACK). The duplicate ACK we
+   * send at once echoes this copy's TSval, as Linux does for a retransmission that ends at the
+   * point it last acknowledged: RFC 7323 §5.3 would reject it (R2) before recording its timestamp
+   * (R3), and the echo would then name an earlier transmission, so the sender's RTT sample would
+   * include the time it spent recovering from our lost ACKs. The PAWS check has already passed.
+   */
+  private void onDuplicate(int seq, int seqLen, TcpOptions o, long nowNanos) {
+    if (tsOk && o.hasTimestamps && Seq.ge(o.tsVal, receiver.tsRecent)) {
+      receiver.tsRecent = o.tsVal;
+      receiver.tsRecentAtNanos = nowNanos;
     }
   }
 

@@ -59,9 +59,11 @@ final class SimNet {
       }
       if (rnd.nextDouble() < loss) {
         lost++;
+        trace(nowNanos, "LOST", srcLo, buf, off, len);
         return true;
       }
       int copies = rnd.nextDouble() < duplicate ? 2 : 1;
+      trace(nowNanos, copies == 2 ? "DUP " : "sent", srcLo, buf, off, len);
       for (int i = 0; i < copies; i++) {
         long at = nowNanos + delayNanos + (rnd.nextDouble() < reorder ? (long) (rnd.nextDouble() * jitterNanos) : 0);
         queue.add(new Packet(at, seqNo++, srcLo, dst, Arrays.copyOfRange(buf, off, off + len)));
@@ -91,6 +93,28 @@ final class SimNet {
   long lost;
   long bytesOnWire;
   List<Packet> tap;
+  /** When set, every segment is printed with its fate (debugging aid). */
+  java.io.PrintStream trace;
+
+  void trace(long nowNanos, String fate, long srcLo, byte[] buf, int off, int len) {
+    if (trace == null) {
+      return;
+    }
+    io.zt4j.stack.wire.TcpHeader h = new io.zt4j.stack.wire.TcpHeader();
+    h.wrap(buf, off, len);
+    io.zt4j.stack.wire.TcpOptions o = new io.zt4j.stack.wire.TcpOptions();
+    o.parse(h);
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("%10.3f %s %s %s%s%s%s%s seq=%d ack=%d win=%d len=%d", nowNanos / 1e6, fate,
+        (srcLo & 0xFF) == 1 ? "A>B" : "B>A", h.has(io.zt4j.stack.wire.TcpHeader.SYN) ? "S" : ".",
+        h.has(io.zt4j.stack.wire.TcpHeader.FIN) ? "F" : ".", h.has(io.zt4j.stack.wire.TcpHeader.RST) ? "R" : ".",
+        h.has(io.zt4j.stack.wire.TcpHeader.PSH) ? "P" : ".", h.has(io.zt4j.stack.wire.TcpHeader.ACK) ? "A" : ".",
+        h.seq() & 0xFFFFFFFFL, h.ack() & 0xFFFFFFFFL, h.window(), h.payloadLength()));
+    for (int i = 0; i < o.sackCount; i++) {
+      sb.append(" sack=").append(o.sackLeft[i] & 0xFFFFFFFFL).append('-').append(o.sackRight[i] & 0xFFFFFFFFL);
+    }
+    trace.println(sb);
+  }
 
   SimNet(long seed) {
     rnd = new Random(seed);

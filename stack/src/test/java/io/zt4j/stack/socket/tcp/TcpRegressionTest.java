@@ -9,4 +9,21 @@ class TcpRegressionTest {
   void pureAcksCarrySndMaxAfterGoBackN() throws Exception {
     new TcpLossyLinkPropertyTest().bidirectionalTransferSurvivesAFaultyLink(-100, 0.09, 0.0, 0.17, 1, 20273, 20272, true, false);
   }
+
+  /**
+   * ACKs of retransmissions echoed the TSval of an earlier copy whose ACK had been lost: RTT
+   * samples of 11 s and 52 s pushed the RTO to a minute and the transfer stalled for 147 s.
+   */
+  @Test
+  void ackOfARetransmissionEchoingAnOlderCopyIsNoRttSample() throws Exception {
+    new TcpLossyLinkPropertyTest().bidirectionalTransferSurvivesAFaultyLink(-1951474944206047411L, 0.1,
+        0.024876321700711718, 0.24066058231978452, 20, 306943, 2, true, false);
+  }
+
+  /** Same cause with SACK and NewReno: the transfer ran out of its 600 s with 40% of the bytes. */
+  @Test
+  void inflatedRtoNoLongerRunsATransferPastItsDeadline() throws Exception {
+    new TcpLossyLinkPropertyTest().bidirectionalTransferSurvivesAFaultyLink(3452542455561185967L, 0.1,
+        0.049385852585256435, 0.0541768614453696, 15, 259292, 2, false, true);
+  }
 }
