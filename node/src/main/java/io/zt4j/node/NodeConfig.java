@@ -17,17 +17,26 @@ import java.util.random.RandomGenerator;
  *       replaces it, as ZeroTier updates planets.
  *   <li>{@code allowLoopbackPaths}: accept 127.0.0.0/8 and ::1 as physical paths. ZeroTier never
  *       does; zt4j allows it so a private planet with its roots on loopback works on one machine.
+ *   <li>{@code loopbackIdentityValidationIntervalMillis}: how often a new identity arriving from a
+ *       loopback source (127.0.0.0/8, ::1) is validated. ZeroTier validates at most one new
+ *       identity per source /24 every 2 s ({@code ZT_IDENTITY_VALIDATION_SOURCE_RATE_LIMIT}), the
+ *       default here too; all nodes on one machine share 127.0.0.1, so a root that serves a
+ *       single-machine planet may lower it (0: no limit for loopback sources) and several nodes
+ *       started together come online at once instead of 5 s apart. Other sources always keep
+ *       ZeroTier's limit.
  * </ul>
  */
 public final class NodeConfig {
   private final RandomGenerator random;
   private final World planet;
   private final boolean allowLoopbackPaths;
+  private final long loopbackIdentityValidationIntervalMillis;
 
   private NodeConfig(Builder b) {
     this.random = b.random;
     this.planet = b.planet;
     this.allowLoopbackPaths = b.allowLoopbackPaths;
+    this.loopbackIdentityValidationIntervalMillis = b.loopbackIdentityValidationIntervalMillis;
   }
 
   public static Builder builder(RandomGenerator random) {
@@ -46,11 +55,18 @@ public final class NodeConfig {
     return allowLoopbackPaths;
   }
 
+  /** Minimum interval between validations of new identities from loopback sources (ms). */
+  public long loopbackIdentityValidationIntervalMillis() {
+    return loopbackIdentityValidationIntervalMillis;
+  }
+
   /** Builds a {@link NodeConfig}. */
   public static final class Builder {
     private final RandomGenerator random;
     private World planet;
     private boolean allowLoopbackPaths;
+    private long loopbackIdentityValidationIntervalMillis =
+        io.zt4j.node.vl1.Vl1Constants.IDENTITY_VALIDATION_SOURCE_RATE_LIMIT_MILLIS;
 
     private Builder(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
@@ -67,6 +83,18 @@ public final class NodeConfig {
 
     public Builder allowLoopbackPaths(boolean allow) {
       this.allowLoopbackPaths = allow;
+      return this;
+    }
+
+    /**
+     * Interval between validations of new identities from loopback sources; ZeroTier's 2000 ms
+     * by default, 0 for no limit (a root serving nodes on the same machine).
+     */
+    public Builder loopbackIdentityValidationIntervalMillis(long millis) {
+      if (millis < 0) {
+        throw new IllegalArgumentException("negative interval");
+      }
+      this.loopbackIdentityValidationIntervalMillis = millis;
       return this;
     }
 

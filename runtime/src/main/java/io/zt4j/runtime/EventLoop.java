@@ -64,6 +64,7 @@ public final class EventLoop implements AutoCloseable {
   private volatile boolean wakeRequested;
   private volatile boolean running = true;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final List<Runnable> stopHooks = new ArrayList<>();
   private IoHandler io;
   private volatile Throwable failure;
   private long iterations;
@@ -104,6 +105,14 @@ public final class EventLoop implements AutoCloseable {
     tasks.remove(task);
   }
 
+  /**
+   * Runs {@code hook} on the loop thread when the loop ends (closed or failed), before queued
+   * commands are drained and the selector is closed. Loop thread only (use {@link #execute}).
+   */
+  public void onStop(Runnable hook) {
+    stopHooks.add(hook);
+  }
+
   /** Runs {@code command} on the loop thread (after what is queued before it). Any thread. */
   public void execute(Runnable command) {
     if (!running) {
@@ -122,13 +131,18 @@ public final class EventLoop implements AutoCloseable {
       return call.call();
     }
     CompletableFuture<T> f = new CompletableFuture<>();
-    execute(() -> {
+    Runnable command = () -> {
       try {
         f.complete(call.call());
       } catch (Throwable t) {
         f.completeExceptionally(t);
       }
-    });
+    };
+    execute(command);
+    if (stopped.getCount() == 0 && commands.remove(command)) {
+      // queued after the loop's last drain: it will never run
+      f.completeExceptionally(new IllegalStateException("event loop " + thread.getName() + " is stopped"));
+    }
     try {
       return f.get();
     } catch (ExecutionException e) {
@@ -206,12 +220,22 @@ public final class EventLoop implements AutoCloseable {
       failure = t;
       running = false;
     } finally {
-      try {
-        for (Runnable c; (c = commands.poll()) != null; ) {
-          c.run();
+      running = false;
+      for (Runnable h : stopHooks) {
+        try {
+          h.run();
+        } catch (Throwable t) {
+          if (failure == null) {
+            failure = t;
+          }
         }
-      } catch (Throwable ignored) {
-        // shutting down: a failing last command must not hide the stop
+      }
+      for (Runnable c; (c = commands.poll()) != null; ) {
+        try {
+          c.run();
+        } catch (Throwable ignored) {
+          // shutting down: a failing last command must not hide the stop
+        }
       }
       try {
         selector.close();
@@ -219,7 +243,21 @@ public final class EventLoop implements AutoCloseable {
         // nothing to do while stopping
       }
       stopped.countDown();
+      // commands queued between the drain above and the count-down (callers check the latch
+      // after queueing and take back what is still queued once it is down)
+      for (Runnable c; (c = commands.poll()) != null; ) {
+        try {
+          c.run();
+        } catch (Throwable ignored) {
+          // stopped
+        }
+      }
     }
+  }
+
+  /** Waits until the loop has ended (after {@link #close} or a failure). */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
   }
 
   /** Stops the loop after the current iteration and waits for its thread to end. */

@@ -9,49 +9,89 @@ import io.zt4j.node.NodeStatus;
 import io.zt4j.node.PeerInfo;
 import io.zt4j.node.StateObject;
 import io.zt4j.node.identity.Identity;
+import io.zt4j.node.vl2.NetworkOperation;
+import io.zt4j.node.vl2.VirtualNetworkConfig;
 import io.zt4j.node.wire.InetAddress;
+import io.zt4j.node.wire.MAC;
 import io.zt4j.node.wire.World;
+import io.zt4j.runtime.driver.DriverOptions;
+import io.zt4j.runtime.driver.StackDriver;
+import io.zt4j.stack.Stack;
+import io.zt4j.stack.StackConfig;
+import io.zt4j.stack.socket.tcp.TcpConfig;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Runs one {@link Node} for real: its UDP sockets, its state directory and the node loop thread.
+ * Runs one ZeroTier node for real, on <b>one thread</b>: the node core, its UDP sockets, its state
+ * directory, the user-space TCP/IP stack with one {@link VirtualTap} per joined network, and the
+ * stack driver that application sockets talk to all live on one {@link EventLoop}.
  *
- * <p><b>The node loop.</b> One thread owns the node. It sleeps in {@link Selector#select(long)}
- * until the node's next deadline or until a datagram or a command arrives; there is no polling
- * interval. Each wake-up reads the clock once, feeds every waiting datagram to the node, runs
- * queued commands, and calls {@link Node#processBackgroundTasks} when its deadline has come.
+ * <h2>The loop</h2>
  *
- * <p><b>Threads.</b> All methods may be called from any thread. Queries and commands cross to
- * the loop as tasks on a queue followed by a selector wake-up ({@link #call}); the node itself is
- * never touched by another thread. The event listener runs on the loop thread and must return
- * quickly (hand work to another thread if it is slow).
+ * The loop sleeps in {@code select} until the earliest of the node's and the stack's deadlines,
+ * a datagram, or a wake-up from an application thread (a socket write, a command); there is no
+ * polling interval. Each iteration:
  *
- * <p><b>Time.</b> The node's clock is wall-clock milliseconds at start advanced by the monotonic
- * clock, so it never jumps backwards.
+ * <ol>
+ *   <li>every waiting datagram goes to {@link Node#processWirePacket}; frames the node delivers
+ *       to a tap are fed to the stack right after that call returns, and the sockets they made
+ *       ready are served;
+ *   <li>queued commands run ({@link #call}, socket opens, joins…);
+ *   <li>the stack driver serves the sockets application threads scheduled and runs the stack's
+ *       timers; frames the stack sends go through their tap straight into the node, which armours
+ *       them and sends them on the UDP socket — all on this thread, before it sleeps again;
+ *   <li>the node's background tasks run when due.
+ * </ol>
+ *
+ * <h2>Re-entrancy</h2>
+ *
+ * The node must not be called from inside its own callbacks, and the stack must not be called
+ * from inside a device transmit. The runner keeps a depth counter around every node call; what
+ * the node hands out meanwhile (frames for a tap, network changes) is queued and applied once the
+ * outermost node call returns, so a frame fed to the stack (which may answer at once with a frame
+ * of its own) never runs inside the node.
+ *
+ * <h2>Threads</h2>
+ *
+ * All public methods may be called from any thread; queries and commands cross to the loop as
+ * queued tasks ({@link #call}); the node and the stack are never touched by another thread. The
+ * event and network listeners run on the loop thread and must return quickly.
+ *
+ * <h2>Time</h2>
+ *
+ * The node's clock is wall-clock milliseconds at start advanced by the monotonic clock, so it
+ * never jumps backwards; the stack gets the monotonic nanoseconds the loop read.
  */
 public final class NodeRunner implements AutoCloseable {
+
+  /** Hears about joined networks after their tap applied the change. Loop thread. */
+  @FunctionalInterface
+  public interface NetworkListener {
+    /**
+     * @param operation UP (joined), CONFIG_UPDATE (config, status or subscriptions changed), DOWN
+     *     (node stopping), DESTROY (left)
+     */
+    void networkChanged(long networkId, NetworkOperation operation, VirtualNetworkConfig config);
+  }
+
   /** What to run. */
   public static final class Options {
     private StateDirectory home;
@@ -59,9 +99,13 @@ public final class NodeRunner implements AutoCloseable {
     private final List<InetSocketAddress> bind = new ArrayList<>();
     private World planet;
     private boolean allowLoopbackPaths;
+    private Long loopbackIdentityValidationMillis;
     private Consumer<NodeEvent> listener = e -> {};
+    private NetworkListener networkListener = (id, op, c) -> {};
     private String name = "zt4j-node";
     private final List<long[]> orbits = new ArrayList<>();
+    private DriverOptions driverOptions = DriverOptions.DEFAULTS;
+    private TcpConfig tcpConfig;
 
     /**
      * Orbits moon {@code worldId} at start, asking {@code seed} (one of its roots, 0 if the moon is
@@ -72,7 +116,7 @@ public final class NodeRunner implements AutoCloseable {
       return this;
     }
 
-    /** Keep identity, planet, moons and peers in this directory (default: in memory only). */
+    /** Keep identity, planet, moons, peers and network configs in this directory (default: in memory only). */
     public Options home(StateDirectory dir) {
       this.home = dir;
       return this;
@@ -102,9 +146,20 @@ public final class NodeRunner implements AutoCloseable {
       return this;
     }
 
-    /** Allow loopback addresses as ZeroTier paths (single-machine private planets). */
+    /**
+     * Allow loopback addresses as ZeroTier paths (single-machine private planets). Unless set
+     * with {@link #loopbackIdentityValidationMillis}, this also lifts ZeroTier's limit of one new
+     * identity validated per source every 2 s for loopback sources, so nodes started together on
+     * one machine come online together.
+     */
     public Options allowLoopbackPaths(boolean allow) {
       this.allowLoopbackPaths = allow;
+      return this;
+    }
+
+    /** Interval between validations of new identities from loopback sources (ZeroTier: 2000 ms). */
+    public Options loopbackIdentityValidationMillis(long millis) {
+      this.loopbackIdentityValidationMillis = millis;
       return this;
     }
 
@@ -114,33 +169,58 @@ public final class NodeRunner implements AutoCloseable {
       return this;
     }
 
+    /** Receives network changes on the loop thread, after the tap applied them. */
+    public Options networkListener(NetworkListener listener) {
+      this.networkListener = Objects.requireNonNull(listener);
+      return this;
+    }
+
     /** Name of the loop thread. */
     public Options name(String name) {
       this.name = name;
       return this;
     }
+
+    /** Buffer sizes of the stack driver's sockets. */
+    public Options driverOptions(DriverOptions o) {
+      this.driverOptions = Objects.requireNonNull(o);
+      return this;
+    }
+
+    /** TCP settings of the node's stack. */
+    public Options tcpConfig(TcpConfig c) {
+      this.tcpConfig = Objects.requireNonNull(c);
+      return this;
+    }
   }
 
-  private final Selector selector;
-  private final UdpTransport transport;
+  private final EventLoop loop;
   private final StateDirectory home;
   private final Map<String, byte[]> memoryState = new HashMap<>();
   private final Consumer<NodeEvent> listener;
-  private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+  private final NetworkListener networkListener;
   private final CountDownLatch onlineLatch = new CountDownLatch(1);
-  private final CountDownLatch stopped = new CountDownLatch(1);
   private final long wallAtStart = System.currentTimeMillis();
   private final long nanoAtStart = System.nanoTime();
-  private final Thread thread;
-  private final Node node;
-  private volatile boolean running = true;
+  private final Map<Long, VirtualNetworkConfig> networkSnapshots = new ConcurrentHashMap<>();
   private volatile boolean online;
-  private volatile Throwable failure;
   private volatile RuntimeException lastStateWriteError;
-  private final byte[] rx = new byte[UdpTransport.MAX_DATAGRAM];
-  private long deadline;
+  private volatile boolean closed;
 
-  private NodeRunner(Options o) throws IOException {
+  // loop-only
+  private UdpTransport transport;
+  private Node node;
+  private Stack stack;
+  private StackDriver driver;
+  private final Map<Long, VirtualTap> taps = new HashMap<>();
+  private final byte[] rx = new byte[UdpTransport.MAX_DATAGRAM];
+  private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+  private final FramePool framePool = new FramePool();
+  private int nodeDepth;
+  private boolean flushing;
+  private long nodeDeadline;
+
+  private NodeRunner(Options o) {
     if (o.bind.isEmpty()) {
       throw new IllegalArgumentException("no address to bind");
     }
@@ -149,69 +229,220 @@ public final class NodeRunner implements AutoCloseable {
     }
     this.home = o.home;
     this.listener = o.listener;
+    this.networkListener = o.networkListener;
     if (o.identity != null) {
       memoryState.put(StateObject.IDENTITY_SECRET + "/0", o.identity.toString(true).getBytes(StandardCharsets.US_ASCII));
     }
-    this.selector = Selector.open();
+    this.loop = new EventLoop(o.name);
     try {
-      this.transport = UdpTransport.bind(o.bind, selector);
+      loop.call(() -> {
+        init(o);
+        return null;
+      });
     } catch (RuntimeException e) {
-      selector.close();
+      loop.close();
       throw e;
+    } catch (Exception e) {
+      loop.close();
+      throw new IllegalStateException(e);
     }
-    NodeConfig.Builder cfg = NodeConfig.builder(new SecureRandom()).allowLoopbackPaths(o.allowLoopbackPaths);
+  }
+
+  /** Loop thread: binds, creates the node and the stack, registers with the loop. */
+  private void init(Options o) {
+    transport = UdpTransport.bind(o.bind, loop.selector());
+    long loopbackValidation = o.loopbackIdentityValidationMillis != null ? o.loopbackIdentityValidationMillis
+        : o.allowLoopbackPaths ? 0 : io.zt4j.node.vl1.Vl1Constants.IDENTITY_VALIDATION_SOURCE_RATE_LIMIT_MILLIS;
+    NodeConfig.Builder cfg = NodeConfig.builder(new SecureRandom()).allowLoopbackPaths(o.allowLoopbackPaths)
+        .loopbackIdentityValidationIntervalMillis(loopbackValidation);
     if (o.planet != null) {
       cfg.planet(o.planet);
     }
-    Node n;
     try {
-      n = Node.create(cfg.build(), new Host(), now());
+      nodeDepth++;
+      try {
+        node = Node.create(cfg.build(), new Host(), now());
+      } finally {
+        nodeDepth--;
+      }
     } catch (CorruptStateException e) {
       transport.close();
-      selector.close();
       if (home != null) {
         throw new StateDirectory.StateFileException(home.fileOf(e.type(), e.id()), e.problem());
       }
       throw e;
     } catch (RuntimeException e) {
       transport.close();
-      selector.close();
       throw e;
     }
-    this.node = n;
-    if (home != null) {
-      for (long moon : home.list(StateObject.MOON)) {
-        node.orbit(moon, null, now());
+    StackConfig sc = StackConfig.of(new SecureRandom());
+    stack = o.tcpConfig != null ? new Stack(sc, o.tcpConfig) : new Stack(sc);
+    driver = new StackDriver(loop, stack, o.driverOptions, false);
+    enterNode();
+    try {
+      if (home != null) {
+        for (long moon : home.list(StateObject.MOON)) {
+          node.orbit(moon, null, now());
+        }
       }
-    }
-    for (long[] orbit : o.orbits) {
-      node.orbit(orbit[0], orbit[1] == 0 ? null : io.zt4j.node.identity.Address.of(orbit[1]), now());
-    }
-    for (InetSocketAddress a : transport.localAddresses()) {
-      if (!a.getAddress().isAnyLocalAddress()) {
-        node.addLocalInterfaceAddress(toNode(a));
+      for (long[] orbit : o.orbits) {
+        node.orbit(orbit[0], orbit[1] == 0 ? null : io.zt4j.node.identity.Address.of(orbit[1]), now());
       }
+      for (InetSocketAddress a : transport.localAddresses()) {
+        if (!a.getAddress().isAnyLocalAddress()) {
+          node.addLocalInterfaceAddress(toNode(a));
+        }
+      }
+      // networks joined before (ZeroTier One rejoins what networks.d holds)
+      if (home != null) {
+        for (long nwid : home.list(StateObject.NETWORK_CONFIG)) {
+          node.join(nwid, now());
+        }
+      }
+    } finally {
+      exitNode();
     }
-    this.deadline = now();
-    this.thread = new Thread(this::loop, o.name);
-    this.thread.setDaemon(false);
+    flush(System.nanoTime());
+    nodeDeadline = now();
+    loop.ioHandler((keys, nowNanos) -> {
+      long ms = millis(nowNanos);
+      transport.drain(keys, (id, from, data) -> received(id, from, data, ms, nowNanos));
+    });
+    loop.addTask(this::runTasks);
+    loop.onStop(this::stopOnLoop);
   }
 
   /** Binds, loads or creates the identity, and starts the loop thread. */
   public static NodeRunner start(Options options) {
-    NodeRunner r;
-    try {
-      r = new NodeRunner(options);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    r.thread.start();
-    return r;
+    return new NodeRunner(options);
   }
+
+  // ------------------------------------------------------------------------------ the loop
+
+  private long millis(long nanos) {
+    return wallAtStart + Math.floorDiv(nanos - nanoAtStart, 1_000_000L);
+  }
+
+  private long nanosOf(long millis) {
+    if (millis == Long.MAX_VALUE) {
+      return Long.MAX_VALUE;
+    }
+    return nanoAtStart + (millis - wallAtStart) * 1_000_000L;
+  }
+
+  /** The one task: the driver's sockets and the stack's timers, then the node; one deadline. */
+  private long runTasks(long nowNanos) {
+    flush(nowNanos); // what commands (socket opens, pings) made the node hand out
+    driver.run(nowNanos);
+    flush(nowNanos);
+    long ms = millis(nowNanos);
+    if (ms >= nodeDeadline) {
+      enterNode();
+      try {
+        nodeDeadline = node.processBackgroundTasks(ms);
+      } finally {
+        exitNode();
+      }
+      flush(nowNanos);
+    }
+    nodeDeadline = Math.min(nodeDeadline, node.nextDeadline());
+    return Math.min(nanosOf(nodeDeadline), stack.pollAt());
+  }
+
+  private void received(int socketId, InetSocketAddress from, ByteBuffer data, long nowMillis, long nowNanos) {
+    int n = data.remaining();
+    data.get(rx, 0, n);
+    enterNode();
+    try {
+      node.processWirePacket(socketId, toNode(from), rx, 0, n, nowMillis);
+    } finally {
+      exitNode();
+    }
+    flush(nowNanos);
+  }
+
+  void enterNode() {
+    nodeDepth++;
+  }
+
+  /** Leaves a node call (what it handed out waits for the next {@link #flush}). */
+  void exitNode() {
+    nodeDepth--;
+  }
+
+  /**
+   * Applies what the node handed out (network changes, frames for the taps) and serves the
+   * sockets that became ready. Called only where neither the node nor the stack is active: after
+   * each datagram, after each command that called the node, and at the end of every loop
+   * iteration's task run. Frames the stack answers with while a frame is fed to it go into the
+   * node at once, and what that produces is appended and applied by this same loop.
+   */
+  void flush(long nowNanos) {
+    if (nodeDepth > 0 || flushing || deferred.isEmpty()) {
+      return;
+    }
+    flushing = true;
+    try {
+      for (Runnable r; (r = deferred.poll()) != null; ) {
+        r.run();
+      }
+      if (driver != null) {
+        driver.drainReadiness(nowNanos);
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+
+  /** True while the loop is inside a node call (taps must then defer what would re-enter it). */
+  boolean inNode() {
+    return nodeDepth > 0;
+  }
+
+  void defer(Runnable r) {
+    deferred.add(r);
+  }
+
+  Node node() {
+    return node;
+  }
+
+  FramePool framePool() {
+    return framePool;
+  }
+
+  private void stopOnLoop() {
+    closed = true;
+    try {
+      if (driver != null) {
+        driver.shutdown();
+      }
+      if (node != null) {
+        nodeDepth++;
+        node.close();
+      }
+    } finally {
+      if (transport != null) {
+        transport.close();
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------ API
 
   /** The node's clock (ms). */
   public long now() {
     return wallAtStart + (System.nanoTime() - nanoAtStart) / 1_000_000;
+  }
+
+  /** The loop this node runs on (sockets of its stack are driven by it). */
+  public EventLoop loop() {
+    return loop;
+  }
+
+  /** The driver of the node's user-space stack: open sockets on the virtual networks with it. */
+  public StackDriver driver() {
+    return driver;
   }
 
   /** Bound socket addresses (socket id = index). */
@@ -224,6 +455,11 @@ public final class NodeRunner implements AutoCloseable {
     return node.address();
   }
 
+  /** Our identity without its private key. */
+  public Identity identity() {
+    return node.identity().withoutPrivateKey();
+  }
+
   public boolean online() {
     return online;
   }
@@ -233,36 +469,60 @@ public final class NodeRunner implements AutoCloseable {
     return onlineLatch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** The last config snapshot of a joined network (any thread), as its tap applied it. */
+  public Optional<VirtualNetworkConfig> network(long networkId) {
+    return Optional.ofNullable(networkSnapshots.get(networkId));
+  }
+
+  /** All joined networks (any thread). */
+  public List<VirtualNetworkConfig> networks() {
+    return List.copyOf(networkSnapshots.values());
+  }
+
+  /** Joins a network: its tap appears at once, addresses when the controller's config arrives. */
+  public void join(long networkId) {
+    call(n -> {
+      n.join(networkId, now());
+      return null;
+    });
+  }
+
+  /** Leaves a network: its tap loses its addresses and stops carrying frames. */
+  public void leave(long networkId) {
+    call(n -> {
+      n.leave(networkId, now());
+      return null;
+    });
+  }
+
   /**
    * Runs {@code f} with the node on the loop thread and returns its result (directly when called
    * on the loop thread, e.g. from the event listener).
    */
   public <T> T call(Function<Node, T> f) {
-    if (Thread.currentThread() == thread) {
+    if (loop.inLoop()) {
       return f.apply(node);
     }
-    CompletableFuture<T> result = new CompletableFuture<>();
-    commands.add(() -> {
-      try {
-        result.complete(f.apply(node));
-      } catch (Throwable t) {
-        result.completeExceptionally(t);
-      }
-    });
-    selector.wakeup();
+    if (closed || !loop.isRunning()) {
+      throw new IllegalStateException("node " + node.address() + " is stopped");
+    }
     try {
-      return result.get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(c);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("node loop did not answer within 30 s" + (running ? "" : " (stopped)"), e);
+      return loop.call(() -> {
+        if (closed) {
+          throw new IllegalStateException("node " + node.address() + " is stopped");
+        }
+        enterNode();
+        try {
+          return f.apply(node);
+        } finally {
+          exitNode();
+          flush(System.nanoTime());
+        }
+      });
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -281,7 +541,7 @@ public final class NodeRunner implements AutoCloseable {
 
   /** The error that stopped the loop, if any. */
   public Optional<Throwable> failure() {
-    return Optional.ofNullable(failure);
+    return Optional.ofNullable(loop.failure());
   }
 
   /** The last failure to write a state file (the node keeps running without it), if any. */
@@ -289,78 +549,18 @@ public final class NodeRunner implements AutoCloseable {
     return Optional.ofNullable(lastStateWriteError);
   }
 
-  /** Stops the loop, saves the peer cache, closes the sockets. Idempotent. */
+  /**
+   * Stops the loop: application sockets fail with "Socket closed", the peer cache and network
+   * configs are saved, the UDP sockets closed. Idempotent.
+   */
   @Override
   public void close() {
-    if (running) {
-      running = false;
-      selector.wakeup();
-    }
-    if (Thread.currentThread() != thread) {
-      try {
-        if (!stopped.await(30, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("node loop did not stop");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    loop.close();
   }
 
   /** Waits for the loop to end (after {@link #close} or a failure). */
   public void join() throws InterruptedException {
-    stopped.await();
-  }
-
-  private void loop() {
-    try {
-      while (running) {
-        long now = now();
-        Runnable c;
-        while ((c = commands.poll()) != null) {
-          c.run();
-        }
-        now = now();
-        if (now >= deadline) {
-          deadline = node.processBackgroundTasks(now);
-        }
-        deadline = Math.min(deadline, node.nextDeadline());
-        long wait = Math.max(1, deadline - now());
-        selector.select(wait);
-        if (!selector.selectedKeys().isEmpty()) {
-          long t = now();
-          transport.drain(selector.selectedKeys(), (id, from, data) -> received(id, from, data, t));
-          selector.selectedKeys().clear();
-        }
-      }
-    } catch (Throwable t) {
-      failure = t;
-    } finally {
-      try {
-        node.close();
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        }
-      }
-      transport.close();
-      try {
-        selector.close();
-      } catch (IOException ignored) {
-        // closing anyway
-      }
-      Runnable c;
-      while ((c = commands.poll()) != null) {
-        c.run(); // complete waiting callers (the node is closed: they get an exception)
-      }
-      stopped.countDown();
-    }
-  }
-
-  private void received(int socketId, InetSocketAddress from, ByteBuffer data, long now) {
-    int n = data.remaining();
-    data.get(rx, 0, n);
-    node.processWirePacket(socketId, toNode(from), rx, 0, n, now);
+    loop.awaitStop();
   }
 
   static InetAddress toNode(InetSocketAddress a) {
@@ -375,13 +575,63 @@ public final class NodeRunner implements AutoCloseable {
     }
   }
 
-  /** The node's host: sockets, state, events. Called only on the loop thread. */
+  // ------------------------------------------------------------------------------ the host
+
+  private void applyNetworkUpdate(long networkId, NetworkOperation op, VirtualNetworkConfig config, long nowNanos) {
+    VirtualTap tap = taps.get(networkId);
+    switch (op) {
+      case UP, CONFIG_UPDATE -> {
+        if (tap == null) {
+          tap = new VirtualTap(this, networkId);
+          taps.put(networkId, tap);
+        }
+        tap.apply(config, nowNanos);
+        networkSnapshots.put(networkId, config);
+      }
+      case DESTROY -> {
+        if (tap != null) {
+          taps.remove(networkId);
+          tap.destroy();
+        }
+        networkSnapshots.remove(networkId);
+      }
+      case DOWN -> {
+        // the node is stopping: the tap goes with the loop
+      }
+    }
+    networkListener.networkChanged(networkId, op, config);
+  }
+
+  /** The node's host: sockets, state, events, taps. Called only on the loop thread. */
   private final class Host implements NodeHost {
     @Override
     public boolean sendUdp(long localSocket, InetAddress remote, byte[] data, int offset, int length, int ttl) {
       // Java cannot set a unicast TTL per datagram; the low-TTL junk datagram goes out with the
       // default TTL (it still opens our NAT; the peer ignores 4-byte datagrams).
       return transport.send(localSocket, toJava(remote), ByteBuffer.wrap(data, offset, length));
+    }
+
+    @Override
+    public void deliverFrame(long networkId, MAC source, MAC destination, int etherType, int vlanId, byte[] data,
+        int offset, int length) {
+      VirtualTap tap = taps.get(networkId);
+      if (tap == null || closed) {
+        return;
+      }
+      byte[] frame = framePool.take(VirtualTap.ETHERNET_HEADER + length);
+      int len = VirtualTap.writeEthernet(frame, destination, source, etherType, data, offset, length);
+      deferred.add(() -> {
+        try {
+          tap.receive(frame, len, System.nanoTime());
+        } finally {
+          framePool.give(frame);
+        }
+      });
+    }
+
+    @Override
+    public void onNetworkUpdate(long networkId, NetworkOperation operation, VirtualNetworkConfig config) {
+      deferred.add(() -> applyNetworkUpdate(networkId, operation, config, System.nanoTime()));
     }
 
     @Override
@@ -428,6 +678,29 @@ public final class NodeRunner implements AutoCloseable {
 
     private boolean perId(StateObject t) {
       return t == StateObject.MOON || t == StateObject.PEER || t == StateObject.NETWORK_CONFIG;
+    }
+  }
+
+  /**
+   * Frame buffers for frames the node hands to a tap while inside a call (applied right after),
+   * so the receive path does not allocate. Loop thread only.
+   */
+  static final class FramePool {
+    private static final int KEEP = 64;
+    private final ArrayDeque<byte[]> free = new ArrayDeque<>();
+
+    byte[] take(int size) {
+      byte[] b = free.pollFirst();
+      if (b == null || b.length < size) {
+        return new byte[Math.max(size, VirtualTap.ETHERNET_HEADER + io.zt4j.node.vl2.NetworkConfig.MAX_MTU)];
+      }
+      return b;
+    }
+
+    void give(byte[] b) {
+      if (free.size() < KEEP) {
+        free.addFirst(b);
+      }
     }
   }
 }

@@ -372,12 +372,43 @@ public final class Vl1 {
     return host.pathCheck(Address.of(ztAddress), localSocket, remote);
   }
 
+  private long loopbackIdentityValidationIntervalMillis = IDENTITY_VALIDATION_SOURCE_RATE_LIMIT_MILLIS;
+
+  /**
+   * Sets the identity-validation rate limit for loopback sources (see
+   * {@link io.zt4j.node.NodeConfig#loopbackIdentityValidationIntervalMillis()}); other sources keep
+   * ZeroTier's.
+   */
+  public void loopbackIdentityValidationIntervalMillis(long millis) {
+    this.loopbackIdentityValidationIntervalMillis = millis;
+  }
+
   /** Rate gate for identity validation work per source IP ({@code rateGateIdentityVerification}). */
   boolean rateGateIdentityVerification(InetAddress from) {
     int slot = rateGateHash(from);
-    if (now - lastIdentityVerification[slot] >= IDENTITY_VALIDATION_SOURCE_RATE_LIMIT_MILLIS) {
+    long interval = isLoopback(from) ? loopbackIdentityValidationIntervalMillis
+        : IDENTITY_VALIDATION_SOURCE_RATE_LIMIT_MILLIS;
+    if (interval == 0) {
+      return true;
+    }
+    if (now - lastIdentityVerification[slot] >= interval) {
       lastIdentityVerification[slot] = now;
       return true;
+    }
+    return false;
+  }
+
+  private static boolean isLoopback(InetAddress a) {
+    if (a.isV4()) {
+      return a.ipByte(0) == 127;
+    }
+    if (a.isV6()) {
+      for (int i = 0; i < 15; i++) {
+        if (a.ipByte(i) != 0) {
+          return false;
+        }
+      }
+      return a.ipByte(15) == 1;
     }
     return false;
   }

@@ -14,10 +14,23 @@ abstract class DriverSocket {
 
   DriverSocket(StackDriver driver) {
     this.driver = driver;
+    driver.register(this);
   }
 
   /** Moves data and state between the stack socket and the application side. Loop thread only. */
   abstract void service(long nowNanos);
+
+  /**
+   * The driver is shutting down (its node stops): close the application side so blocked and
+   * later calls fail with "Socket closed", and let {@link #service} release the stack socket.
+   * Loop thread only.
+   */
+  abstract void closeForShutdown();
+
+  /** Forgets this socket in the driver's registry (its stack socket is gone). */
+  final void forget() {
+    driver.unregister(this);
+  }
 
   /** Asks the loop to {@link #service} this socket soon (once, however often called). Any thread. */
   final void schedule() {

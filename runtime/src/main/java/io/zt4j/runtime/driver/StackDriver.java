@@ -15,6 +15,7 @@ import java.net.SocketException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.List;
 
 /**
  * Drives one {@link Stack} from an {@link EventLoop}: the bridge between application threads
@@ -36,13 +37,26 @@ public final class StackDriver implements EventLoop.Task {
   private final Stack stack;
   private final ConcurrentLinkedQueue<DriverSocket> pending = new ConcurrentLinkedQueue<>();
   private final DriverOptions options;
+  private final java.util.Set<DriverSocket> sockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile boolean stopped;
 
   /** Drives {@code stack} on {@code loop}; registers itself as a task of the loop. */
   public StackDriver(EventLoop loop, Stack stack, DriverOptions options) {
+    this(loop, stack, options, true);
+  }
+
+  /**
+   * Drives {@code stack} on {@code loop}. With {@code registerTask} false the owner runs
+   * {@link #run} itself as part of its own task (the node runner does, so that the node and the
+   * stack share one deadline computed after both ran).
+   */
+  public StackDriver(EventLoop loop, Stack stack, DriverOptions options, boolean registerTask) {
     this.loop = loop;
     this.stack = stack;
     this.options = options;
-    loop.execute(() -> loop.addTask(this));
+    if (registerTask) {
+      loop.execute(() -> loop.addTask(this));
+    }
   }
 
   public StackDriver(EventLoop loop, Stack stack) {
@@ -65,6 +79,38 @@ public final class StackDriver implements EventLoop.Task {
   /** Adds an interface (on the loop) and returns it. Any thread. */
   public Interface addInterface(InterfaceConfig config, LinkDevice device) throws IOException {
     return onLoop(() -> stack.addInterface(config, device, System.nanoTime()));
+  }
+
+  void register(DriverSocket s) {
+    sockets.add(s);
+  }
+
+  void unregister(DriverSocket s) {
+    sockets.remove(s);
+  }
+
+  /** Sockets not yet closed and released (diagnostics, shutdown). */
+  public int openSockets() {
+    return sockets.size();
+  }
+
+  /** Whether {@link #shutdown} ran: new sockets fail with "Socket closed". */
+  public boolean isStopped() {
+    return stopped;
+  }
+
+  /**
+   * Closes every socket of this driver (connections are reset, blocked application threads get
+   * "Socket closed"); called on the loop thread when the node stops.
+   */
+  public void shutdown() {
+    stopped = true;
+    long now = System.nanoTime();
+    for (DriverSocket s : List.copyOf(sockets)) {
+      s.closeForShutdown();
+      s.service(now);
+    }
+    sockets.clear();
   }
 
   void enqueue(DriverSocket s) {
@@ -142,20 +188,35 @@ public final class StackDriver implements EventLoop.Task {
   public PingReply ping(InetAddress address, int size, long timeoutMillis) throws IOException {
     CompletableFuture<PingReply> result = new CompletableFuture<>();
     IpAddress dst = IpAddress.of(address);
-    loop.execute(() -> {
+    if (stopped) {
+      throw new SocketException("Socket closed");
+    }
+    execute(() -> {
       PingSocket s = stack.ping(dst, size, timeoutMillis * 1_000_000L, System.nanoTime());
       if (s == null) {
         result.completeExceptionally(new SocketException("No buffer space available"));
         return;
       }
       s.attach(new DriverSocket(this) {
+        private boolean cancelled;
+
         @Override
         void service(long nowNanos) {
           PingReply r = s.receive();
-          if (r != null || s.pendingError() != null) {
+          if (r != null || s.pendingError() != null || cancelled) {
             s.close();
-            result.complete(r);
+            forget();
+            if (cancelled && r == null) {
+              result.completeExceptionally(new SocketException("Socket closed"));
+            } else {
+              result.complete(r);
+            }
           }
+        }
+
+        @Override
+        void closeForShutdown() {
+          cancelled = true;
         }
       });
       if (s.pendingError() != null || s.readiness() != 0) {
@@ -176,10 +237,27 @@ public final class StackDriver implements EventLoop.Task {
     }
   }
 
+  /** Queues {@code command} on the loop; "Socket closed" when the driver or its loop stopped. */
+  void execute(Runnable command) throws SocketException {
+    try {
+      loop.execute(command);
+    } catch (IllegalStateException e) {
+      throw new SocketException("Socket closed");
+    }
+  }
+
   /** Runs {@code call} on the loop and returns its result, rethrowing its IOException. */
   <T> T onLoop(java.util.concurrent.Callable<T> call) throws IOException {
+    if (stopped) {
+      throw new SocketException("Socket closed");
+    }
     try {
       return loop.call(call);
+    } catch (IllegalStateException e) {
+      if (stopped || !loop.isRunning()) {
+        throw new SocketException("Socket closed");
+      }
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {

@@ -77,6 +77,7 @@ public final class TcpAcceptor extends DriverSocket {
       l.attach(null);
       l.close(nowNanos);
       listener = null;
+      forget();
       for (TcpConnection c; (c = ready.poll()) != null; ) {
         c.abort();
       }
@@ -144,6 +145,11 @@ public final class TcpAcceptor extends DriverSocket {
     } finally {
       acceptLock.unlock();
     }
+  }
+
+  @Override
+  void closeForShutdown() {
+    close();
   }
 
   /** Stops listening; connections not yet accepted are reset. */

@@ -142,7 +142,13 @@ public final class TcpConnection extends DriverSocket {
     error = e;
     phase = FAILED;
     released = true;
+    forget();
     unpark(waiter);
+  }
+
+  @Override
+  void closeForShutdown() {
+    abort();
   }
 
   private void addresses(TcpSocket s) {
@@ -225,6 +231,7 @@ public final class TcpConnection extends DriverSocket {
     if (sock != null) {
       sock.attach(null);
     }
+    forget();
     wakeAll();
   }
 
@@ -318,7 +325,12 @@ public final class TcpConnection extends DriverSocket {
       throw new IllegalStateException("already connecting");
     }
     phase = CONNECTING;
-    driver.loop().execute(() -> open(local, localPort, remote, remotePort, System.nanoTime()));
+    try {
+      driver.execute(() -> open(local, localPort, remote, remotePort, System.nanoTime()));
+    } catch (SocketException e) {
+      fail(TcpError.NOT_CONNECTED);
+      appClosed = true;
+    }
   }
 
   /**
@@ -334,6 +346,9 @@ public final class TcpConnection extends DriverSocket {
       int p = phase;
       if (p == CONNECTED) {
         return;
+      }
+      if (appClosed && p != FAILED) {
+        throw new SocketException("Socket closed");
       }
       if (p == FAILED) {
         if (appClosed) {
@@ -521,6 +536,9 @@ public final class TcpConnection extends DriverSocket {
       abortRequested = true;
     }
     appClosed = true;
+    if (phase == NEW) {
+      forget();
+    }
     wakeAll();
     schedule();
   }

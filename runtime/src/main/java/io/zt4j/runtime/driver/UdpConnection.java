@@ -80,6 +80,7 @@ public final class UdpConnection extends DriverSocket {
     if (closed) {
       s.close();
       sock = null;
+      forget();
       return;
     }
     for (Outgoing o; (o = txQueue.poll()) != null; ) {
@@ -277,6 +278,11 @@ public final class UdpConnection extends DriverSocket {
   public int available() {
     Datagram d = rxQueue.peek();
     return d == null ? 0 : d.data.length;
+  }
+
+  @Override
+  void closeForShutdown() {
+    close();
   }
 
   public void close() {
