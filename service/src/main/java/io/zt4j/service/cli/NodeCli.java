@@ -137,6 +137,19 @@ final class NodeCli {
       b.append(String.format("%s %-6s %-6s %5d %s%n", p.address(), p.version() == null ? "-" : p.version(),
           p.role(), p.latencyMillis(), path));
     }
+    List<io.zt4j.node.vl2.VirtualNetworkConfig> networks = runner.call(n -> n.networks());
+    if (!networks.isEmpty()) {
+      // As 'zerotier-cli listnetworks' prints it (no tap device: "-").
+      b.append("200 listnetworks <nwid> <name> <mac> <status> <type> <dev> <ZT assigned ips>\n");
+      for (io.zt4j.node.vl2.VirtualNetworkConfig c : networks) {
+        b.append("200 listnetworks ").append(c.networkIdString()).append(' ')
+            .append(c.name()).append(' ').append(c.mac()).append(' ')
+            .append(c.status().cliName()).append(' ').append(c.isPrivate() ? "PRIVATE" : "PUBLIC").append(" - ")
+            .append(c.assignedAddresses().isEmpty() ? "-" : String.join(",",
+                c.assignedAddresses().stream().map(a -> a.toIpString() + "/" + a.port()).toList()))
+            .append('\n');
+      }
+    }
     synchronized (out) {
       out.print(b);
       out.flush();

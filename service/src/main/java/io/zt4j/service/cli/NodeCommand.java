@@ -65,6 +65,11 @@ final class NodeCommand implements Runnable {
         description = "Orbit a moon (hex world id and the hex address of one of its roots), like 'zerotier-cli orbit'. Repeatable.")
     List<String> orbit = new ArrayList<>();
 
+    @Option(names = "--join", paramLabel = "NWID",
+        description = "Join this network (16 hex digits), like 'zerotier-cli join'; repeatable. Without a virtual tap"
+            + " the node takes part in the network (config, credentials, multicast directory) but drops frames.")
+    List<String> join = new ArrayList<>();
+
     @Option(names = "--status-every", paramLabel = "SECONDS", description = "Print info and peers this often (0: only at exit).")
     int statusEvery = 30;
 
@@ -100,7 +105,20 @@ final class NodeCommand implements Runnable {
         }
         o.orbit(Long.parseUnsignedLong(parts[0], 16), NodeCli.address(parts[1]).toLong());
       }
+      List<Long> networks = new ArrayList<>();
+      for (String nwid : join) {
+        if (!nwid.matches("[0-9a-fA-F]{16}")) {
+          throw new IllegalArgumentException("--join wants a 16-hex-digit network id, not " + nwid);
+        }
+        networks.add(Long.parseUnsignedLong(nwid, 16));
+      }
       NodeRunner runner = NodeRunner.start(o);
+      for (long nwid : networks) {
+        runner.call(n -> {
+          n.join(nwid, runner.now());
+          return null;
+        });
+      }
       var status = runner.status();
       out.println("node " + runner.address() + " planet " + Long.toUnsignedString(status.planetId())
           + " listening on " + runner.localAddresses().stream().map(NodeCommand::format).toList());
