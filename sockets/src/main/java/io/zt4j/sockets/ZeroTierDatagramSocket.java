@@ -18,6 +18,16 @@ import java.net.SocketException;
  * bound, and never reordered.
  */
 public class ZeroTierDatagramSocket extends DatagramSocket {
+  /** A socket on {@code node}'s virtual networks, bound to {@code port} (0: a free one) on all of them. */
+  public ZeroTierDatagramSocket(ZeroTierNode node, int port) throws SocketException {
+    this(node.driver(), port, null);
+  }
+
+  /** A socket on {@code node}'s virtual networks, bound to {@code laddr:port} ({@code laddr} null: all). */
+  public ZeroTierDatagramSocket(ZeroTierNode node, int port, InetAddress laddr) throws SocketException {
+    this(node.driver(), port, laddr);
+  }
+
   /** A socket on a stack driven by {@code driver}, bound to {@code laddr:port}. */
   public ZeroTierDatagramSocket(StackDriver driver, int port, InetAddress laddr) throws SocketException {
     super(new ZtDatagramSocketImpl(driver));

@@ -18,6 +18,21 @@ import java.net.SocketException;
 public class ZeroTierServerSocket extends ServerSocket {
   private final StackDriver driver;
 
+  /** An unbound server socket on {@code node}'s virtual networks (bind it with {@link #bind}). */
+  public ZeroTierServerSocket(ZeroTierNode node) throws IOException {
+    this(node.driver());
+  }
+
+  /** Listens on {@code port} (0: a free one) on all of {@code node}'s virtual networks. */
+  public ZeroTierServerSocket(ZeroTierNode node, int port) throws IOException {
+    this(node.driver(), port, 50, null);
+  }
+
+  /** Listens on {@code bindAddr:port} ({@code bindAddr} null: all of {@code node}'s virtual networks). */
+  public ZeroTierServerSocket(ZeroTierNode node, int port, int backlog, InetAddress bindAddr) throws IOException {
+    this(node.driver(), port, backlog, bindAddr);
+  }
+
   /** An unbound server socket on a stack driven by {@code driver} (embedding without a node). */
   public ZeroTierServerSocket(StackDriver driver) throws IOException {
     super(new ZtServerSocketImpl(driver));

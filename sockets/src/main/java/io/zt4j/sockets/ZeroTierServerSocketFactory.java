@@ -13,6 +13,11 @@ import javax.net.ServerSocketFactory;
 public class ZeroTierServerSocketFactory extends ServerSocketFactory {
   private final StackDriver driver;
 
+  /** Server sockets on {@code node}'s virtual networks. */
+  public ZeroTierServerSocketFactory(ZeroTierNode node) {
+    this(node.driver());
+  }
+
   /** Server sockets on a stack driven by {@code driver}. */
   public ZeroTierServerSocketFactory(StackDriver driver) {
     this.driver = driver;

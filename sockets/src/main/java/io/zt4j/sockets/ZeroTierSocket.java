@@ -22,6 +22,22 @@ import java.net.Socket;
  * thread at a time, and closed from any thread.
  */
 public class ZeroTierSocket extends Socket {
+  /** An unconnected socket on {@code node}'s virtual networks (connect it with {@link #connect}). */
+  public ZeroTierSocket(ZeroTierNode node) throws IOException {
+    this(node.driver());
+  }
+
+  /** A socket on {@code node}'s virtual networks, connected to {@code address:port}. */
+  public ZeroTierSocket(ZeroTierNode node, InetAddress address, int port) throws IOException {
+    this(node.driver());
+    try {
+      connect(new InetSocketAddress(address, port));
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
   /**
    * An unconnected socket on a stack driven by {@code driver} — for embedding the stack without a
    * ZeroTier node (tests, benchmarks, custom links).

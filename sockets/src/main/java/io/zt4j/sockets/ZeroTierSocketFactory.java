@@ -16,6 +16,11 @@ import javax.net.SocketFactory;
 public class ZeroTierSocketFactory extends SocketFactory {
   private final StackDriver driver;
 
+  /** Sockets on {@code node}'s virtual networks. */
+  public ZeroTierSocketFactory(ZeroTierNode node) {
+    this(node.driver());
+  }
+
   /** Sockets on a stack driven by {@code driver}. */
   public ZeroTierSocketFactory(StackDriver driver) {
     this.driver = driver;
