@@ -5,7 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -69,6 +74,90 @@ public final class Environment {
       throw new UncheckedIOException(new IOException("vector file missing: " + p));
     }
     return p;
+  }
+
+  /** Where {@link #jdkHome} looks for JDKs when {@code $ZT4J_JDK21_HOME} is not set. */
+  public static final Path JVM_DIR = Paths.get("/usr/lib/jvm");
+
+  private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"?(\\d+)");
+
+  /**
+   * A JDK home whose feature version is at least {@code minFeature} (the build itself runs on 17;
+   * some tests run a scenario in a child JVM of a newer JDK). Looked up in this order:
+   * <ol>
+   *   <li>{@code $ZT4J_JDK21_HOME}, if it names a JDK home (its {@code release} file and
+   *       {@code bin/java}) of at least that version;
+   *   <li>the running JVM, if it is new enough;
+   *   <li>the newest JDK under {@code /usr/lib/jvm} that is new enough (Debian's and Temurin's
+   *       packages install there).
+   * </ol>
+   */
+  public static Optional<Path> jdkHome(int minFeature) {
+    return jdkHome(minFeature, System.getenv("ZT4J_JDK21_HOME"), Paths.get(System.getProperty("java.home")), JVM_DIR);
+  }
+
+  /** {@link #jdkHome(int)} with its inputs given (tests). */
+  static Optional<Path> jdkHome(int minFeature, String envHome, Path runningHome, Path jvmDir) {
+    if (envHome != null && !envHome.isBlank()) {
+      Path home = Paths.get(envHome);
+      if (jdkFeature(home) >= minFeature) {
+        return Optional.of(home.toAbsolutePath().normalize());
+      }
+    }
+    if (jdkFeature(runningHome) >= minFeature) {
+      return Optional.of(runningHome.toAbsolutePath().normalize());
+    }
+    Path best = null;
+    int bestFeature = 0;
+    for (Path home : listDirectories(jvmDir)) {
+      int f = jdkFeature(home);
+      if (f >= minFeature && f > bestFeature) {
+        best = home;
+        bestFeature = f;
+      }
+    }
+    return Optional.ofNullable(best).map(p -> p.toAbsolutePath().normalize());
+  }
+
+  /** A JDK home of at least {@code minFeature} (see {@link #jdkHome}); skips (or under CI fails) without one. */
+  public static Path jdk(int minFeature) {
+    Optional<Path> home = jdkHome(minFeature);
+    require(home.isPresent(), "needs a JDK " + minFeature + "+ (set ZT4J_JDK21_HOME or install one under " + JVM_DIR + ")");
+    return home.get();
+  }
+
+  /**
+   * The feature version of the JDK at {@code home} read from its {@code release} file, or 0 when
+   * it is not a JDK home with an executable {@code bin/java}.
+   */
+  public static int jdkFeature(Path home) {
+    Path release = home.resolve("release");
+    if (!Files.isExecutable(home.resolve("bin").resolve("java")) || !Files.isRegularFile(release)) {
+      return 0;
+    }
+    try {
+      Matcher m = JAVA_VERSION.matcher(Files.readString(release));
+      if (!m.find()) {
+        return 0;
+      }
+      int v = Integer.parseInt(m.group(1));
+      return v == 1 ? 8 : v; // "1.8.0_…" is 8; nothing that old matters here
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static List<Path> listDirectories(Path dir) {
+    List<Path> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      s.filter(Files::isDirectory).sorted().forEach(out::add);
+    } catch (IOException e) {
+      // an unreadable directory holds no JDK we can use
+    }
+    return out;
   }
 
   /** True when {@code command} is on the PATH. */
