@@ -182,6 +182,16 @@ public final class Tcp {
     return -1;
   }
 
+  private TcpListener listenerFor(long dstHi, long dstLo, int port) {
+    for (int i = 0; i < listeners.size(); i++) {
+      TcpListener l = listeners.get(i);
+      if (l.matches(dstHi, dstLo, port)) {
+        return l;
+      }
+    }
+    return null;
+  }
+
   private boolean listening(int port) {
     for (TcpListener l : listeners) {
       if (l.port == port) {
@@ -246,17 +256,20 @@ public final class Tcp {
       return;
     }
     TcpSocket s = lookup(dstHi, dstLo, h.dstPort(), srcHi, srcLo, h.srcPort());
+    if (s != null && s.acceptsNewIncarnation(h, o) && listenerFor(dstHi, dstLo, h.dstPort()) != null) {
+      count(TcpDrop.TIME_WAIT_REUSED);
+      s.reuseFromTimeWait();
+      s = null; // the listener takes the SYN (RFC 6191)
+    }
     if (s != null) {
       s.onSegment(h, o, nowNanos);
       afterEvent(s);
       return;
     }
-    for (int i = 0; i < listeners.size(); i++) {
-      TcpListener l = listeners.get(i);
-      if (l.matches(dstHi, dstLo, h.dstPort())) {
-        onListenerSegment(l, srcHi, srcLo, dstHi, dstLo, h, o, nowNanos);
-        return;
-      }
+    TcpListener l = listenerFor(dstHi, dstLo, h.dstPort());
+    if (l != null) {
+      onListenerSegment(l, srcHi, srcLo, dstHi, dstLo, h, o, nowNanos);
+      return;
     }
     count(TcpDrop.NO_SOCKET);
     replyReset(srcHi, srcLo, dstHi, dstLo, h, nowNanos);

@@ -27,5 +27,12 @@ public enum TcpDrop {
   /** Data arrived for a connection the application closed (answered with a RST). */
   DATA_AFTER_CLOSE,
   /** ICMP error quoting a sequence number we never sent (RFC 5927). */
-  ICMP_OUT_OF_WINDOW
+  ICMP_OUT_OF_WINDOW,
+  /** A RST for a connection in TIME_WAIT, ignored (RFC 1337). */
+  RST_IN_TIME_WAIT,
+  /**
+   * Not a drop: a new SYN ended a TIME_WAIT connection of the same address pair early and went to
+   * the listener (RFC 6191).
+   */
+  TIME_WAIT_REUSED
 }

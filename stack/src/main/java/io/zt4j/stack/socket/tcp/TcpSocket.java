@@ -532,6 +532,27 @@ public final class TcpSocket extends TcpEndpoint {
 
   // ---------------------------------------------------------------- segment arrival
 
+  /**
+   * RFC 6191 (and RFC 9293 §3.6.1): may a SYN for this TIME_WAIT connection's address pair open a
+   * new connection? Only a plain SYN that is surely newer than everything of this incarnation:
+   * its timestamp above TS.Recent when both used timestamps, else its sequence number beyond
+   * RCV.NXT. Anything else keeps the usual TIME_WAIT handling (challenge ACK).
+   */
+  boolean acceptsNewIncarnation(TcpHeader h, TcpOptions o) {
+    if (state != TcpState.TIME_WAIT || !h.has(TcpHeader.SYN) || h.has(TcpHeader.ACK) || h.has(TcpHeader.RST)) {
+      return false;
+    }
+    if (tsOk && o.hasTimestamps) {
+      return Seq.gt(o.tsVal, receiver.tsRecent);
+    }
+    return !tsOk && Seq.gt(h.seq(), receiver.rcvNxt);
+  }
+
+  /** Ends TIME_WAIT early because a new incarnation of the connection takes over its pair. */
+  void reuseFromTimeWait() {
+    toClosed(TcpError.NONE);
+  }
+
   /** A segment for this connection (checksum and options already checked by the layer). */
   void onSegment(TcpHeader h, TcpOptions o, long nowNanos) {
     lastHeardAtNanos = nowNanos;
@@ -620,6 +641,13 @@ public final class TcpSocket extends TcpEndpoint {
       return;
     }
     if (rst) {
+      if (state == TcpState.TIME_WAIT) {
+        // RFC 1337 §3 (TIME-WAIT assassination): a RST must not cut 2MSL short, or an old
+        // duplicate of this connection could be taken for a new one's data. The typical RST here
+        // answers our duplicate ACK after the peer already forgot the connection.
+        layer.count(TcpDrop.RST_IN_TIME_WAIT);
+        return;
+      }
       onReset(seq, nowNanos);
       return;
     }

@@ -102,6 +102,7 @@ final class Script implements TcpIpOutput {
     int ack;
     int flags;
     int window = 65535;
+    int urgentPointer;
     byte[] payload = new byte[0];
     final TcpOptions o = new TcpOptions();
 
@@ -128,6 +129,13 @@ final class Script implements TcpIpOutput {
 
     Inject window(int w) {
       window = w;
+      return this;
+    }
+
+    /** Sets URG and the urgent pointer. */
+    Inject urgent(int pointer) {
+      flags |= TcpHeader.URG;
+      urgentPointer = pointer;
       return this;
     }
 
@@ -171,7 +179,8 @@ final class Script implements TcpIpOutput {
       int len = 20 + ol + payload.length;
       byte[] b = new byte[len];
       TcpHeader h = new TcpHeader().wrapForWrite(b, 0, len);
-      h.srcPort(sport).dstPort(dport).seq(seq).ack(ack).headerLength(20 + ol).flags(flags).window(window);
+      h.srcPort(sport).dstPort(dport).seq(seq).ack(ack).headerLength(20 + ol).flags(flags).window(window)
+          .urgentPointer(urgentPointer);
       o.write(b, 20);
       System.arraycopy(payload, 0, b, 20 + ol, payload.length);
       h.fillChecksum(Tcp.pseudoHeader(PEER_HI, PEER_LO, US_HI, US_LO, len));

@@ -574,4 +574,116 @@ class TcpScriptedTest {
     assertThat(sc.tcp.dropped(TcpDrop.BAD_CHECKSUM)).isEqualTo(1);
     sc.expectNothing();
   }
+
+  /** A server connection (timestamps on, peer's last TSval 200) that closed first: TIME_WAIT. */
+  static TcpSocket serverInTimeWait(Script sc, TcpListener l) {
+    sc.peer(4000, 80).seq(PEER_ISS).flags(SYN).mss(1460).sackOk().ts(100, 0).send();
+    Seg synAck = sc.next();
+    assertThat(synAck.flags()).isEqualTo(SYN | ACK);
+    sc.peer(4000, 80).seq(PEER_ISS + 1).ack(synAck.seq() + 1).ts(110, synAck.options().tsVal).send();
+    TcpSocket s = l.accept();
+    assertThat(s).isNotNull();
+    s.close(sc.now);
+    Seg fin = sc.next();
+    assertThat(fin.has(FIN)).isTrue();
+    sc.peer(4000, 80).seq(PEER_ISS + 1).ack(fin.seq() + 1).flags(FIN).ts(200, fin.options().tsVal).send();
+    assertThat(sc.next().ack()).isEqualTo(PEER_ISS + 2);
+    assertThat(s.state()).isEqualTo(TcpState.TIME_WAIT);
+    return s;
+  }
+
+  @Test
+  void rstDoesNotEndTimeWait_rfc1337() {
+    Script sc = new Script();
+    TcpListener l = sc.tcp.listen(0, 0, 80, 8);
+    TcpSocket s = serverInTimeWait(sc, l);
+    // exactly at RCV.NXT, as the peer's answer to a duplicate ACK after it forgot the connection
+    sc.peer(4000, 80).seq(PEER_ISS + 2).flags(RST).send();
+    sc.expectNothing();
+    assertThat(s.state()).isEqualTo(TcpState.TIME_WAIT);
+    assertThat(sc.tcp.dropped(TcpDrop.RST_IN_TIME_WAIT)).isEqualTo(1);
+    assertThat(sc.tcp.connectionCount()).isEqualTo(1);
+    // 2MSL still ends it
+    sc.advance(60_000 * MS);
+    assertThat(s.state()).isEqualTo(TcpState.CLOSED);
+    assertThat(s.error()).isEqualTo(TcpError.NONE);
+    assertThat(sc.tcp.connectionCount()).isZero();
+  }
+
+  @Test
+  void newerSynReopensATimeWaitPairOlderOneGetsAnAck_rfc6191() {
+    Script sc = new Script();
+    TcpListener l = sc.tcp.listen(0, 0, 80, 8);
+    TcpSocket s = serverInTimeWait(sc, l);
+    sc.advance(1000 * MS);
+    // a SYN whose timestamp is not newer than TS.Recent may be an old duplicate: TIME_WAIT answers
+    // with an ACK for what it has and stays
+    sc.peer(4000, 80).seq(PEER_ISS + 1_000_000).flags(SYN).mss(1460).ts(200, 0).send();
+    Seg a = sc.next();
+    assertThat(a.flags()).isEqualTo(ACK);
+    assertThat(a.ack()).isEqualTo(PEER_ISS + 2);
+    assertThat(s.state()).isEqualTo(TcpState.TIME_WAIT);
+    assertThat(l.synQueued()).isZero();
+    // a SYN with a newer timestamp is a new incarnation: the old one goes, the listener answers
+    sc.peer(4000, 80).seq(PEER_ISS + 1_000_000).flags(SYN).mss(1460).sackOk().ts(300, 0).send();
+    assertThat(s.state()).isEqualTo(TcpState.CLOSED);
+    assertThat(s.error()).isEqualTo(TcpError.NONE);
+    Seg synAck = sc.next();
+    assertThat(synAck.flags()).isEqualTo(SYN | ACK);
+    assertThat(synAck.ack()).isEqualTo(PEER_ISS + 1_000_001);
+    assertThat(synAck.options().tsEcr).isEqualTo(300);
+    assertThat(l.synQueued()).isEqualTo(1);
+    assertThat(sc.tcp.dropped(TcpDrop.TIME_WAIT_REUSED)).isEqualTo(1);
+    sc.peer(4000, 80).seq(PEER_ISS + 1_000_001).ack(synAck.seq() + 1).ts(310, synAck.options().tsVal).send();
+    TcpSocket n = l.accept();
+    assertThat(n).isNotNull().isNotSameAs(s);
+    assertThat(n.state()).isEqualTo(TcpState.ESTABLISHED);
+    assertThat(n.remotePort()).isEqualTo(4000);
+  }
+
+  @Test
+  void synWithoutTimestampsReopensTimeWaitOnlyBeyondRcvNxt_rfc6191() {
+    Script sc = new Script();
+    TcpListener l = sc.tcp.listen(0, 0, 80, 8);
+    // no timestamps on this connection
+    sc.peer(4000, 80).seq(PEER_ISS).flags(SYN).mss(1460).send();
+    Seg synAck = sc.next();
+    sc.peer(4000, 80).seq(PEER_ISS + 1).ack(synAck.seq() + 1).send();
+    TcpSocket s = l.accept();
+    s.close(sc.now);
+    Seg fin = sc.next();
+    sc.peer(4000, 80).seq(PEER_ISS + 1).ack(fin.seq() + 1).flags(FIN).send();
+    sc.next();
+    assertThat(s.state()).isEqualTo(TcpState.TIME_WAIT);
+    // at or below RCV.NXT: challenge ACK, TIME_WAIT stays
+    sc.peer(4000, 80).seq(PEER_ISS + 2).flags(SYN).mss(1460).send();
+    assertThat(sc.next().flags()).isEqualTo(ACK);
+    assertThat(s.state()).isEqualTo(TcpState.TIME_WAIT);
+    // beyond RCV.NXT: new connection
+    sc.peer(4000, 80).seq(PEER_ISS + 70_000).flags(SYN).mss(1460).send();
+    assertThat(s.state()).isEqualTo(TcpState.CLOSED);
+    assertThat(sc.next().flags()).isEqualTo(SYN | ACK);
+    assertThat(l.synQueued()).isEqualTo(1);
+  }
+
+  @Test
+  void urgentDataIsDeliveredInlineAndTheUrgentPointerIgnored_rfc6093() {
+    Script sc = new Script();
+    TcpSocket s = established(sc);
+    int port = s.localPort();
+    byte[] first = {1, 2, 3, 4, 5};
+    sc.peer(80, port).seq(PEER_ISS + 1).ack(iss(s) + 1).urgent(3).payload(first).send();
+    // an urgent pointer far beyond the data, and one on a segment without payload
+    byte[] second = {6, 7, 8};
+    sc.peer(80, port).seq(PEER_ISS + 6).ack(iss(s) + 1).urgent(65535).payload(second).send();
+    sc.peer(80, port).seq(PEER_ISS + 9).ack(iss(s) + 1).urgent(1).send();
+    assertThat(s.state()).isEqualTo(TcpState.ESTABLISHED);
+    byte[] b = new byte[16];
+    assertThat(s.receive(b, 0, 16, sc.now)).isEqualTo(8);
+    assertThat(java.util.Arrays.copyOf(b, 8)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    sc.advance(200 * MS);
+    Seg ack = sc.out.isEmpty() ? null : sc.out.peekLast();
+    assertThat(ack).as("the data is acknowledged").isNotNull();
+    assertThat(ack.ack()).isEqualTo(PEER_ISS + 9);
+  }
 }
