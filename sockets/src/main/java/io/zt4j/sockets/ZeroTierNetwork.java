@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param mtu the network's MTU
  * @param isPrivate a private network (members need authorization) rather than a public one
  * @param broadcastEnabled whether Ethernet broadcast (and so IPv4 broadcast) works
- * @param addresses our managed addresses: controller-assigned IPv4/IPv6, RFC 4193, 6PLANE
+ * @param addresses our managed addresses, in this order: controller-assigned IPv4, IPv6, RFC 4193, 6PLANE
  * @param routes the routes the controller pushes
  * @param ready config received, an address assigned and the virtual tap up
  */

@@ -819,6 +819,7 @@ public final class ZeroTierNode implements AutoCloseable {
       int bits = a.port() <= 0 || a.port() > max ? max : a.port();
       addrs.add(new ZeroTierNetwork.AssignedAddress(javaAddress(a.ip()), bits, kind(c.networkId(), a)));
     }
+    addrs.sort(java.util.Comparator.comparing(ZeroTierNetwork.AssignedAddress::kind)); // IPv4 first
     List<ZeroTierNetwork.Route> routes = new ArrayList<>();
     for (NetworkConfig.Route r : c.routes()) {
       if (!r.target().isV4() && !r.target().isV6()) {

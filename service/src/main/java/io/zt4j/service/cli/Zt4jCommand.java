@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "zt4j: a pure-Java ZeroTier SDK, its node, controller and tools.",
-    subcommands = {VersionCommand.class, ControllerCommand.class, IdtoolCommand.class, NodeCommand.class,
+    subcommands = {VersionCommand.class, DemoCommand.class, ControllerCommand.class, IdtoolCommand.class, NodeCommand.class,
         RootCommand.class, CommandLine.HelpCommand.class})
 public final class Zt4jCommand implements Runnable {
 
