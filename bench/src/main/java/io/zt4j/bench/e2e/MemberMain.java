@@ -112,6 +112,9 @@ public final class MemberMain {
             out.println("OK");
           }
           case "heap" -> out.printf("OK %d%n", usedHeap());
+          case "diag" -> out.printf("OK %s; vl2 drops %s; stack %s; peers %s%n", counters(node),
+              node.call(n -> n.vl2().drops()), node.call(n -> node.driver().stack().stats()),
+              node.peers().stream().map(p -> p.address() + " " + describe(p)).toList());
           case "peer" -> out.printf("OK %s%n", node.peers().stream().filter(p -> p.address().toString().equals(f[1]))
               .findFirst().map(MemberMain::describe).orElse("unknown"));
           case "quit" -> {
@@ -128,6 +131,19 @@ public final class MemberMain {
     }
     node.close();
     System.exit(0);
+  }
+
+  /** Node counters with the verbs by code (diagnostics). */
+  static String counters(NodeRunner node) {
+    var c = node.call(n -> n.counters());
+    StringBuilder b = new StringBuilder("in " + c.datagramsIn() + " out " + c.datagramsOut() + " drops " + c.drops()
+        + " verbs in/out");
+    for (int v = 0; v < c.verbsIn().length; v++) {
+      if (c.verbsIn()[v] + c.verbsOut()[v] > 0) {
+        b.append(' ').append(v).append(':').append(c.verbsIn()[v]).append('/').append(c.verbsOut()[v]);
+      }
+    }
+    return b.toString();
   }
 
   private static String describe(PeerInfo p) {

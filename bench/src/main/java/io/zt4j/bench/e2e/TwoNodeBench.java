@@ -123,6 +123,17 @@ public final class TwoNodeBench {
               m.name, m.address, m.onlineMillis, m.readyMillis, m.ip, m.spawnToReadyMillis, kib(m.nodeHeapBytes));
         }
         run(server, client, mb, rtts, idle, rounds);
+      } catch (RuntimeException e) {
+        for (Member m : members) {
+          try {
+            System.out.println(m.name + " diagnostics: " + m.ask("diag"));
+          } catch (RuntimeException | IOException d) {
+            System.out.println(m.name + " diagnostics: " + d);
+          }
+        }
+        System.out.println("root diagnostics: " + MemberMain.counters(root) + "; vl2 drops " + root.call(n -> n.vl2().drops()));
+        System.out.println("controller diagnostics: " + MemberMain.counters(ctl) + "; vl2 drops " + ctl.call(n -> n.vl2().drops()));
+        throw e;
       } finally {
         for (Member m : members) {
           m.close();
@@ -246,8 +257,17 @@ public final class TwoNodeBench {
       return m;
     }
 
+    /** The next line that is not JVM logging (e.g. JFR's start message on stdout). */
+    private String line() throws IOException {
+      String line;
+      do {
+        line = in.readLine();
+      } while (line != null && line.startsWith("["));
+      return line;
+    }
+
     void awaitReady() throws IOException {
-      String line = in.readLine();
+      String line = line();
       if (line == null || !line.startsWith("READY ")) {
         throw new IllegalStateException(name + " did not start: " + line);
       }
@@ -265,7 +285,7 @@ public final class TwoNodeBench {
     /** Sends one command, returns the text after "OK ". */
     String ask(String command) throws IOException {
       out.println(command);
-      String line = in.readLine();
+      String line = line();
       if (line == null || !line.startsWith("OK")) {
         throw new IllegalStateException(name + ": '" + command + "' failed: " + line);
       }

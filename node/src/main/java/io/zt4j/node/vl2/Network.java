@@ -371,6 +371,11 @@ public final class Network {
     List<MulticastGroup> added = updateImplicitGroups();
     vl2.networkUpdate(this, NetworkOperation.CONFIG_UPDATE);
     if (first) {
+      // All groups to the controller and roots now, even if a background run announced the
+      // tap's early groups within the last minute: the address-resolution groups are new (in
+      // ZeroTier One the OS tap subscribes them as new groups once the address is up), and
+      // without them nobody's ARP finds us until the next periodic announcement.
+      lastAnnouncedUpstream = Long.MIN_VALUE;
       sendUpdatesToMembers(null);
     } else {
       for (MulticastGroup g : added) {

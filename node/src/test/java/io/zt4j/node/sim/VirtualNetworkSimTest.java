@@ -114,6 +114,34 @@ class VirtualNetworkSimTest {
     assertThat(a.node().vl2().drops()).containsKey(io.zt4j.node.vl2.Vl2.Drop.NOT_A_MEMBER);
   }
 
+  /**
+   * b's tap subscribed a group before its config arrived and the periodic announcement ran then
+   * (as a stack subscribing IPv6 all-nodes at once does): the config's address-resolution group
+   * must still reach the root and controller at once, or a's ARP finds nobody for a minute.
+   */
+  @Test
+  void addressResolutionGroupIsAnnouncedWhenTheFirstConfigArrivesAfterAnEarlierAnnouncement() {
+    startAll();
+    TestController ctl = new TestController(ctlNode, 0x000002);
+    long nwid = ctl.networkId;
+    a.join(nwid);
+    b.join(nwid);
+    b.subscribe(nwid, new io.zt4j.node.wire.MulticastGroup(new MAC(0x3333_0000_0001L), 0));
+    assertThat(net.runUntil(() -> status(b, nwid, NetworkStatus.ACCESS_DENIED), net.nowMillis() + 10_000)).isTrue();
+    net.runFor(6_000); // a background run announced b's groups (config still missing)
+    ctl.authorize(a.address().toLong());
+    ctl.authorize(b.address().toLong());
+    assertThat(net.runUntil(() -> status(a, nwid, NetworkStatus.OK) && status(b, nwid, NetworkStatus.OK),
+        net.nowMillis() + 10_000)).isTrue();
+    InetAddress aIp = ctl.ipv4(a.address().toLong());
+    InetAddress bIp = ctl.ipv4(b.address().toLong());
+    long t0 = net.nowMillis();
+    a.tapSend(nwid, MAC.fromAddress(a.address().toLong(), nwid), MAC.BROADCAST, 0x0806,
+        arpRequest(a, nwid, aIp.toIpString(), bIp.toIpString()));
+    assertThat(net.runUntil(() -> count(b, f -> f.etherType() == 0x0806) > 0, t0 + 5_000)).isTrue();
+    assertThat(net.nowMillis() - t0).as("ARP to a member whose config came after an announcement, ms").isLessThan(1_000);
+  }
+
   @Test
   void adHocNetworkNeedsNoController() {
     startAll();
