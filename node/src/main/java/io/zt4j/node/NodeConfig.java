@@ -1,6 +1,8 @@
 package io.zt4j.node;
 
 import io.zt4j.node.wire.World;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -24,6 +26,9 @@ import java.util.random.RandomGenerator;
  *       single-machine planet may lower it (0: no limit for loopback sources) and several nodes
  *       started together come online at once instead of 5 s apart. Other sources always keep
  *       ZeroTier's limit.
+ *   <li>{@code trustedPaths}: physical networks where packets go and are accepted without
+ *       encryption or authentication (ZeroTier's trusted paths, cipher suite 2; see
+ *       {@link TrustedPath}); none by default, so every suite-2 packet is dropped.
  * </ul>
  */
 public final class NodeConfig {
@@ -31,12 +36,14 @@ public final class NodeConfig {
   private final World planet;
   private final boolean allowLoopbackPaths;
   private final long loopbackIdentityValidationIntervalMillis;
+  private final List<TrustedPath> trustedPaths;
 
   private NodeConfig(Builder b) {
     this.random = b.random;
     this.planet = b.planet;
     this.allowLoopbackPaths = b.allowLoopbackPaths;
     this.loopbackIdentityValidationIntervalMillis = b.loopbackIdentityValidationIntervalMillis;
+    this.trustedPaths = List.copyOf(b.trustedPaths);
   }
 
   public static Builder builder(RandomGenerator random) {
@@ -60,6 +67,11 @@ public final class NodeConfig {
     return loopbackIdentityValidationIntervalMillis;
   }
 
+  /** The configured trusted paths (at most {@link TrustedPath#MAX}); empty by default. */
+  public List<TrustedPath> trustedPaths() {
+    return trustedPaths;
+  }
+
   /** Builds a {@link NodeConfig}. */
   public static final class Builder {
     private final RandomGenerator random;
@@ -67,6 +79,7 @@ public final class NodeConfig {
     private boolean allowLoopbackPaths;
     private long loopbackIdentityValidationIntervalMillis =
         io.zt4j.node.vl1.Vl1Constants.IDENTITY_VALIDATION_SOURCE_RATE_LIMIT_MILLIS;
+    private final List<TrustedPath> trustedPaths = new ArrayList<>();
 
     private Builder(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
@@ -95,6 +108,19 @@ public final class NodeConfig {
         throw new IllegalArgumentException("negative interval");
       }
       this.loopbackIdentityValidationIntervalMillis = millis;
+      return this;
+    }
+
+    /**
+     * Adds a trusted path (see {@link TrustedPath}); the first configured network containing an
+     * address decides its id. At most {@link TrustedPath#MAX}.
+     */
+    public Builder trustedPath(TrustedPath path) {
+      Objects.requireNonNull(path, "path");
+      if (trustedPaths.size() >= TrustedPath.MAX) {
+        throw new IllegalArgumentException("at most " + TrustedPath.MAX + " trusted paths");
+      }
+      trustedPaths.add(path);
       return this;
     }
 

@@ -99,6 +99,7 @@ public final class NodeRunner implements AutoCloseable {
     private final List<InetSocketAddress> bind = new ArrayList<>();
     private World planet;
     private boolean allowLoopbackPaths;
+    private final List<io.zt4j.node.TrustedPath> trustedPaths = new ArrayList<>();
     private Long loopbackIdentityValidationMillis;
     private Consumer<NodeEvent> listener = e -> {};
     private NetworkListener networkListener = (id, op, c) -> {};
@@ -154,6 +155,15 @@ public final class NodeRunner implements AutoCloseable {
      */
     public Options allowLoopbackPaths(boolean allow) {
       this.allowLoopbackPaths = allow;
+      return this;
+    }
+
+    /**
+     * A physical network whose packets go without encryption or authentication (ZeroTier's
+     * trusted paths, suite 2: both ends must configure the same id); repeatable.
+     */
+    public Options trustedPath(io.zt4j.node.TrustedPath path) {
+      this.trustedPaths.add(java.util.Objects.requireNonNull(path, "path"));
       return this;
     }
 
@@ -255,6 +265,7 @@ public final class NodeRunner implements AutoCloseable {
         : o.allowLoopbackPaths ? 0 : io.zt4j.node.vl1.Vl1Constants.IDENTITY_VALIDATION_SOURCE_RATE_LIMIT_MILLIS;
     NodeConfig.Builder cfg = NodeConfig.builder(new SecureRandom()).allowLoopbackPaths(o.allowLoopbackPaths)
         .loopbackIdentityValidationIntervalMillis(loopbackValidation);
+    o.trustedPaths.forEach(cfg::trustedPath);
     if (o.planet != null) {
       cfg.planet(o.planet);
     }

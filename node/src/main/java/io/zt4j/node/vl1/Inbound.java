@@ -207,10 +207,15 @@ final class Inbound {
     }
     int suite = (packet[PacketBuilder.IDX_FLAGS] >> 3) & 0x07;
     int verb = packet[PacketBuilder.IDX_VERB] & 0x1f;
+    boolean trusted = false;
     if (suite == CipherSuite.TRUSTED_PATH.code) {
-      // zt4j configures no trusted paths, so no packet may skip authentication this way.
-      c.count(Vl1Counters.Drop.UNTRUSTED_PATH);
-      return;
+      // No crypto: accepted only from a configured trusted network carrying its id.
+      if (!vl1.inboundPathTrusted(path.address(), java.nio.ByteBuffer.wrap(packet).getLong(PacketBuilder.IDX_MAC))) {
+        c.count(Vl1Counters.Drop.UNTRUSTED_PATH);
+        vl1.trace(NodeEvent.Trace.Kind.AUTHENTICATION_FAILED, source, path.address(), "path not trusted");
+        return;
+      }
+      trusted = true;
     }
     if (suite == CipherSuite.POLY1305_NONE.code && verb == Verbs.HELLO) {
       try {
@@ -226,7 +231,7 @@ final class Inbound {
       enqueue(path, packet, false, at);
       return;
     }
-    int size = peer.cipher().dearmor(packet, packet.length);
+    int size = trusted ? packet.length : peer.cipher().dearmor(packet, packet.length);
     if (size < 0) {
       c.count(size == PeerCipher.UNKNOWN_SUITE ? Vl1Counters.Drop.UNKNOWN_CIPHER : Vl1Counters.Drop.AUTHENTICATION_FAILED);
       vl1.trace(NodeEvent.Trace.Kind.AUTHENTICATION_FAILED, source, path.address(), "invalid MAC");

@@ -6,6 +6,7 @@ import static io.zt4j.node.vl1.Vl1Constants.TX_QUEUE_SIZE;
 import static io.zt4j.node.vl1.Vl1Constants.WHOIS_RETRY_DELAY_MILLIS;
 
 import io.zt4j.node.wire.Fragmenter;
+import io.zt4j.node.wire.PacketArmor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,14 +79,26 @@ final class Outbound {
     return true;
   }
 
-  /** Armours (once) and sends {@code p} over {@code via}, fragmenting above the MTU. */
+  /**
+   * Armours (once) and sends {@code p} over {@code via}, fragmenting above the MTU. Over a
+   * configured trusted path the packet goes as suite 2 (no crypto, the path's id in the MAC
+   * field; {@code Switch::_sendViaSpecificPath}); a packet marked so for one path and then sent
+   * over another that is not trusted with the same id is armoured properly first (its payload is
+   * still plain).
+   */
   void sendViaPath(Peer peer, Path via, PacketBuilder p, boolean encrypt) {
     int mtu = DEFAULT_PHYSICAL_MTU;
     boolean fragmented = p.size() > mtu;
-    if (!p.armored()) {
+    long trustedPathId = vl1.trustedPathIdFor(via.address());
+    if (!p.armored() || (p.trustedPathId() != 0 && p.trustedPathId() != trustedPathId)) {
       PeerCipher.setFragmented(p, fragmented);
-      peer.cipher().armor(p, encrypt, peer.useAes());
-      vl1.expectedReplies().expect(p.packetId());
+      if (trustedPathId != 0) {
+        PacketArmor.armorTrusted(p.buffer(), 0, p.size(), trustedPathId);
+        p.markTrusted(trustedPathId);
+      } else {
+        peer.cipher().armor(p, encrypt, peer.useAes());
+        vl1.expectedReplies().expect(p.packetId());
+      }
     }
     if (!fragmented) {
       vl1.sendOnPath(via, p.buffer(), p.size());

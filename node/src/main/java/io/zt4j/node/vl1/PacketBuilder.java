@@ -41,6 +41,7 @@ public final class PacketBuilder {
   private final byte[] buf;
   private int size;
   private boolean armored;
+  private long trustedPathId;
 
   /** A new packet from {@code source} to {@code destination} carrying {@code verb}. */
   public PacketBuilder(long destination, long source, int verb, RandomGenerator random) {
@@ -124,6 +125,18 @@ public final class PacketBuilder {
 
   void markArmored() {
     armored = true;
+    trustedPathId = 0;
+  }
+
+  /** Marked as suite 2 for a trusted path with {@code id} (payload still plain). */
+  void markTrusted(long id) {
+    armored = true;
+    trustedPathId = id;
+  }
+
+  /** The trusted-path id the packet was marked with, or 0 when armoured with crypto (or not yet). */
+  long trustedPathId() {
+    return trustedPathId;
   }
 
   /** Adds one hop to the 3-bit hop counter (relaying). */

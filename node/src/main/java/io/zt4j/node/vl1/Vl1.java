@@ -383,6 +383,40 @@ public final class Vl1 {
     this.loopbackIdentityValidationIntervalMillis = millis;
   }
 
+  private List<io.zt4j.node.TrustedPath> trustedPaths = List.of();
+
+  /** Sets the trusted paths (see {@link io.zt4j.node.TrustedPath}); none by default. */
+  public void trustedPaths(List<io.zt4j.node.TrustedPath> paths) {
+    this.trustedPaths = List.copyOf(paths);
+  }
+
+  /**
+   * The trusted-path id for sending to {@code physical} ({@code Topology::getOutboundPathInfo}):
+   * that of the first configured network containing it, or 0 (armour normally).
+   */
+  long trustedPathIdFor(InetAddress physical) {
+    for (io.zt4j.node.TrustedPath t : trustedPaths) {
+      if (t.contains(physical)) {
+        return t.id();
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Whether a suite-2 packet carrying {@code id} from {@code physical} is trusted
+   * ({@code Topology::shouldInboundPathBeTrusted}): some configured network contains the address
+   * and has that id.
+   */
+  boolean inboundPathTrusted(InetAddress physical, long id) {
+    for (io.zt4j.node.TrustedPath t : trustedPaths) {
+      if (t.id() == id && t.contains(physical)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Rate gate for identity validation work per source IP ({@code rateGateIdentityVerification}). */
   boolean rateGateIdentityVerification(InetAddress from) {
     int slot = rateGateHash(from);

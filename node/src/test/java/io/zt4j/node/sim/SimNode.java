@@ -50,6 +50,12 @@ public final class SimNode implements NodeHost {
   private long backgroundRuns;
 
   public SimNode(SimNetwork net, String name, SimHost host, int port, Identity identity, World planet, long seed) {
+    this(net, name, host, port, identity, planet, seed, b -> { });
+  }
+
+  /** As above, with {@code configure} adding to the node's configuration (trusted paths…). */
+  public SimNode(SimNetwork net, String name, SimHost host, int port, Identity identity, World planet, long seed,
+      java.util.function.Consumer<NodeConfig.Builder> configure) {
     this.net = net;
     this.name = name;
     this.host = host;
@@ -61,6 +67,7 @@ public final class SimNode implements NodeHost {
     if (planet != null) {
       b.planet(planet);
     }
+    configure.accept(b);
     this.config = b.build();
   }
 

@@ -70,6 +70,11 @@ final class NodeCommand implements Runnable {
             + " the node takes part in the network (config, credentials, multicast directory) but drops frames.")
     List<String> join = new ArrayList<>();
 
+    @Option(names = "--trusted-path", paramLabel = "IP/BITS=ID",
+        description = "Send and accept packets on this physical network without encryption (ZeroTier's trusted paths;"
+            + " both ends need the same id, decimal or 0x hex). Repeatable. Only for fully trusted links.")
+    List<String> trustedPaths = new ArrayList<>();
+
     @Option(names = "--status-every", paramLabel = "SECONDS", description = "Print info and peers this often (0: only at exit).")
     int statusEvery = 30;
 
@@ -97,6 +102,10 @@ final class NodeCommand implements Runnable {
       List<InetSocketAddress> addrs = NodeCli.bindAddresses(bind, port);
       NodeRunner.Options o = new NodeRunner.Options().home(dir).name("zt4j-node")
           .allowLoopbackPaths(NodeCli.allLoopback(addrs)).listener(e -> NodeCli.printEvent(out, e));
+      for (String t : trustedPaths) {
+        o.trustedPath(io.zt4j.node.TrustedPath.parse(t)
+            .orElseThrow(() -> new IllegalArgumentException("--trusted-path wants IP/BITS=ID, not " + t)));
+      }
       addrs.forEach(o::bind);
       for (String spec : orbit) {
         String[] parts = spec.split(":");

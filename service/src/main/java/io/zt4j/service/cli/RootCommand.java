@@ -111,6 +111,11 @@ final class RootCommand implements Runnable {
         description = "Bind here instead of the planet's endpoints for this root (repeatable).")
     List<String> bind = new ArrayList<>();
 
+    @Option(names = "--trusted-path", paramLabel = "IP/BITS=ID",
+        description = "Send and accept packets on this physical network without encryption (ZeroTier's trusted paths;"
+            + " both ends need the same id, decimal or 0x hex). Repeatable. Only for fully trusted links.")
+    List<String> trustedPaths = new ArrayList<>();
+
     @Option(names = "--status-every", paramLabel = "SECONDS", description = "Print info and peers this often (0: only at exit).")
     int statusEvery = 60;
 
@@ -147,6 +152,10 @@ final class RootCommand implements Runnable {
       }
       NodeRunner.Options o = new NodeRunner.Options().home(dir).name("zt4j-root")
           .allowLoopbackPaths(NodeCli.allLoopback(addrs)).listener(e -> NodeCli.printEvent(out, e));
+      for (String t : trustedPaths) {
+        o.trustedPath(io.zt4j.node.TrustedPath.parse(t)
+            .orElseThrow(() -> new IllegalArgumentException("--trusted-path wants IP/BITS=ID, not " + t)));
+      }
       addrs.forEach(o::bind);
       NodeRunner runner = NodeRunner.start(o);
       out.println("root " + runner.address() + " of planet " + Long.toUnsignedString(planet.id())
