@@ -130,7 +130,8 @@ final class IcmpHost {
       case Icmpv6Packet.TYPE_ROUTER_SOLICITATION, Icmpv6Packet.TYPE_ROUTER_ADVERTISEMENT,
           Icmpv6Packet.TYPE_NEIGHBOR_SOLICITATION, Icmpv6Packet.TYPE_NEIGHBOR_ADVERTISEMENT,
           Icmpv6Packet.TYPE_REDIRECT -> core.ndp.input(ifc, pi, p, now);
-      default -> stats.count(Counter.DROP_ICMP_UNHANDLED); // MLD queries/reports: nothing to do as a host here
+      case Icmpv6Packet.TYPE_MLD_QUERY -> core.ndp.mldQuery(ifc, pi, p, now);
+      default -> stats.count(Counter.DROP_ICMP_UNHANDLED); // other listeners' MLD reports: nothing to do as a host
     }
   }
 

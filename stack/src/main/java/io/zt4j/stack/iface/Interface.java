@@ -49,6 +49,11 @@ public final class Interface {
   private long[] v6GroupLos = new long[0];
   private long[] macs = new long[0];
 
+  // A pending answer to an MLD query: when, for which group (null: all), in which version.
+  private long mldAnswerAt = Long.MAX_VALUE;
+  private IpAddress mldAnswerGroup;
+  private boolean mldAnswerV1;
+
   Interface(IpCore core, int index, InterfaceConfig config, LinkDevice device) {
     this.core = core;
     this.index = index;
@@ -330,6 +335,45 @@ public final class Interface {
   private static int commonPrefix(long ah, long al, long bh, long bl) {
     long x = ah ^ bh;
     return x != 0 ? Long.numberOfLeadingZeros(x) : 64 + Long.numberOfLeadingZeros(al ^ bl);
+  }
+
+  /**
+   * Schedules an answer to an MLD query (RFC 3810 §6.2, simplified to one pending answer): an
+   * earlier pending answer covering the group stays; answers for different groups merge into one
+   * for all groups at the earlier time.
+   */
+  void scheduleMldAnswer(IpAddress group, boolean v1, long at) {
+    if (mldAnswerAt != Long.MAX_VALUE) {
+      boolean covers = mldAnswerGroup == null || mldAnswerGroup.equals(group);
+      if (covers && mldAnswerAt <= at) {
+        return;
+      }
+      if (!covers || group == null) {
+        group = null;
+      }
+      at = Math.min(at, mldAnswerAt);
+      v1 |= mldAnswerV1;
+    }
+    mldAnswerAt = at;
+    mldAnswerGroup = group;
+    mldAnswerV1 = v1;
+  }
+
+  /** When a scheduled MLD answer is due ({@code Long.MAX_VALUE}: none). */
+  long mldAnswerAt() {
+    return mldAnswerAt;
+  }
+
+  /** Sends the scheduled MLD answer if it is due. */
+  void pollMld(long now) {
+    if (now >= mldAnswerAt) {
+      IpAddress g = mldAnswerGroup;
+      boolean v1 = mldAnswerV1;
+      mldAnswerAt = Long.MAX_VALUE;
+      mldAnswerGroup = null;
+      mldAnswerV1 = false;
+      core.ndp.sendMldAnswer(this, g, v1);
+    }
   }
 
   void join(IpAddress group) {

@@ -262,7 +262,7 @@ public final class IpCore implements IpLayer {
     }
     long at = Math.min(reassembler.pollAt(), routes.pollAt());
     for (Interface i : interfaces) {
-      at = Math.min(at, i.neighbors.pollAt());
+      at = Math.min(at, Math.min(i.neighbors.pollAt(), i.mldAnswerAt()));
     }
     for (IpHandler h : handlers) {
       if (h != null) {
@@ -285,6 +285,7 @@ public final class IpCore implements IpLayer {
     routes.poll(now);
     for (Interface i : interfaces) {
       i.neighbors.poll(now);
+      i.pollMld(now);
     }
     for (IpHandler h : handlers) {
       if (h != null && now >= h.pollAt()) {

@@ -20,7 +20,8 @@ import java.util.List;
  * validates NDP messages (§6.1.2, §7.1), answers solicitations for our addresses (including
  * duplicate address detection probes, which we defend), learns link-layer addresses from
  * solicitations, advertisements and router advertisements, and sends solicitations. MLDv2
- * reports (RFC 3810) announce groups sockets join.
+ * reports (RFC 3810) announce groups sockets join; MLD queries are answered (RFC 2710 §4 /
+ * RFC 3810 §6.2).
  *
  * <p>Not done, on purpose: duplicate address detection for our own addresses (virtual network
  * addresses are assigned uniquely by the network controller), stateless autoconfiguration and
@@ -152,18 +153,78 @@ final class Ndp {
     core.transmitControl(ifc, b, frame, EthernetFrame.HEADER_LEN + Ipv6Packet.HEADER_LEN + len, dstMac, EtherType.IPV6);
   }
 
+  /** Whether MLD ever reports {@code group}: never all-nodes or interface-local groups (RFC 3810 §6). */
+  static boolean reportable(IpAddress group) {
+    return !group.isV4() && !(group.isLinkLocalMulticast() && (group.equals(IpAddress.ALL_NODES) || group.hi() >>> 48 == 0xFF01));
+  }
+
   /**
    * Sends an MLDv2 report (RFC 3810 §5.2) for one group: CHANGE_TO_EXCLUDE({}) on join,
    * CHANGE_TO_INCLUDE({}) on leave; hop limit 1, Router Alert, to ff02::16.
    */
   void sendMldReport(Interface ifc, IpAddress group, boolean join) {
-    if (group.isLinkLocalMulticast() && (group.lo() == 1 || group.hi() >>> 48 == 0xFF01)) {
-      return; // RFC 3810 §6: never for all-nodes or interface-local groups
+    if (!reportable(group)) {
+      return;
     }
+    sendMld(ifc, new Icmpv6Repr.MldReport(List.of(new Icmpv6Repr.MldReport.Record(
+        join ? Icmpv6Repr.MldReport.CHANGE_TO_EXCLUDE : Icmpv6Repr.MldReport.CHANGE_TO_INCLUDE, group, List.of()))),
+        IpAddress.ALL_MLDV2_ROUTERS);
+  }
+
+  /** Records per MLDv2 report, so one fits the control buffer (8 + 20 each, after 8 of Hop-by-Hop). */
+  static final int MLD_RECORDS_PER_REPORT = 10;
+
+  /**
+   * A Multicast Listener Query arrived (RFC 2710 §4, RFC 3810 §6.2): validated (link-local source,
+   * a v1 or v2 length), it schedules our answer at a random moment within its maximum response
+   * delay; the answer is sent by {@link #sendMldAnswer} from the stack's poll. A general query
+   * (group ::) asks for every group we listen to, a specific one for that group only if we do.
+   */
+  void mldQuery(Interface ifc, PacketInfo pi, Icmpv6Packet p, long now) {
+    IpAddress src = IpAddress.of(pi.srcHi, pi.srcLo);
+    int len = p.length();
+    if (!src.isLinkLocal() || (len != 24 && len < 28)) {
+      stats.count(Counter.DROP_ICMP_UNHANDLED);
+      return;
+    }
+    IpAddress group = p.target();
+    boolean general = group.equals(IpAddress.ANY_V6);
+    if (!general && (!reportable(group) || !ifc.multicastGroups().contains(group))) {
+      return; // not ours to answer
+    }
+    boolean v1 = len == 24;
+    int code = Bytes.u16(p.buffer(), p.offset() + 4);
+    long maxDelayMillis = v1 || code < 0x8000 ? code : (long) ((code & 0x0FFF) | 0x1000) << (((code >>> 12) & 7) + 3);
+    long at = now + (maxDelayMillis <= 0 ? 0 : core.random().nextLong(maxDelayMillis * 1_000_000L));
+    ifc.scheduleMldAnswer(general ? null : group, v1, at);
+  }
+
+  /** Sends the answer {@link #mldQuery} scheduled: MLDv1 reports to each group, or MLDv2 reports. */
+  void sendMldAnswer(Interface ifc, IpAddress onlyGroup, boolean v1) {
+    List<IpAddress> groups = new java.util.ArrayList<>();
+    for (IpAddress g : ifc.multicastGroups()) {
+      if (reportable(g) && (onlyGroup == null || g.equals(onlyGroup))) {
+        groups.add(g);
+      }
+    }
+    if (v1) {
+      for (IpAddress g : groups) {
+        sendMld(ifc, new Icmpv6Repr.MldV1Report(g), g);
+      }
+      return;
+    }
+    for (int i = 0; i < groups.size(); i += MLD_RECORDS_PER_REPORT) {
+      List<Icmpv6Repr.MldReport.Record> records = new java.util.ArrayList<>();
+      for (IpAddress g : groups.subList(i, Math.min(groups.size(), i + MLD_RECORDS_PER_REPORT))) {
+        records.add(new Icmpv6Repr.MldReport.Record(Icmpv6Repr.MldReport.MODE_IS_EXCLUDE, g, List.of()));
+      }
+      sendMld(ifc, new Icmpv6Repr.MldReport(records), IpAddress.ALL_MLDV2_ROUTERS);
+    }
+  }
+
+  /** Sends an MLD message from our link-local address: hop limit 1, Router Alert. */
+  private void sendMld(Interface ifc, Icmpv6Repr report, IpAddress dst) {
     IpAddress src = ifc.linkLocalAddress() != null ? ifc.linkLocalAddress() : IpAddress.ANY_V6;
-    IpAddress dst = IpAddress.ALL_MLDV2_ROUTERS;
-    Icmpv6Repr.MldReport report = new Icmpv6Repr.MldReport(List.of(new Icmpv6Repr.MldReport.Record(
-        join ? Icmpv6Repr.MldReport.CHANGE_TO_EXCLUDE : Icmpv6Repr.MldReport.CHANGE_TO_INCLUDE, group, List.of())));
     byte[] b = core.solicitBuffer;
     int frame = core.headroom();
     int ip = frame + EthernetFrame.HEADER_LEN;

@@ -61,6 +61,7 @@ public sealed interface Icmpv6Repr {
               : null;
       case Icmpv6Packet.TYPE_MLD_QUERY -> new MldQuery(Bytes.u16(b, o + 4), p.target());
       case Icmpv6Packet.TYPE_MLDV2_REPORT -> MldReport.parse(b, o, end);
+      case Icmpv6Packet.TYPE_MLD_REPORT -> p.length() >= 24 ? new MldV1Report(p.target()) : null;
       default -> null;
     };
   }
@@ -302,6 +303,27 @@ public sealed interface Icmpv6Repr {
 
     public void writeBody(byte[] buf, int off) {
       Bytes.put16(buf, off + 4, maxResponseCode);
+      Bytes.put16(buf, off + 6, 0);
+      group.write(buf, off + 8);
+    }
+  }
+
+  /** MLDv1 report (RFC 2710 §3): the group we listen to, sent to that group. */
+  record MldV1Report(IpAddress group) implements Icmpv6Repr {
+    public int type() {
+      return Icmpv6Packet.TYPE_MLD_REPORT;
+    }
+
+    public int code() {
+      return 0;
+    }
+
+    public int bufferLength() {
+      return 24;
+    }
+
+    public void writeBody(byte[] buf, int off) {
+      Bytes.put16(buf, off + 4, 0);
       Bytes.put16(buf, off + 6, 0);
       group.write(buf, off + 8);
     }
