@@ -1,18 +1,23 @@
 package io.zt4j.controller;
 
+import io.zt4j.controller.model.CapabilityDef;
 import io.zt4j.controller.model.Ids;
 import io.zt4j.controller.model.IpPool;
 import io.zt4j.controller.model.Member;
+import io.zt4j.controller.model.MemberTag;
 import io.zt4j.controller.model.Network;
 import io.zt4j.controller.model.Route;
+import io.zt4j.controller.model.TagDef;
 import io.zt4j.controller.net.IpAddress;
 import io.zt4j.node.identity.Identity;
+import io.zt4j.node.vl2.Capability;
 import io.zt4j.node.vl2.CertificateOfOwnership;
 import io.zt4j.node.vl2.CredentialType;
 import io.zt4j.node.vl2.NetworkConfig;
 import io.zt4j.node.vl2.Revocation;
 import io.zt4j.node.vl2.Rule;
 import io.zt4j.node.vl2.RuleType;
+import io.zt4j.node.vl2.Tag;
 import io.zt4j.node.wire.CertificateOfMembership;
 import io.zt4j.node.wire.Dictionary;
 import io.zt4j.node.wire.InetAddress;
@@ -26,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -225,12 +231,13 @@ public final class ConfigIssuer implements ControllerListener {
           (int) metadata.getHex("revv", 0), (int) metadata.getHex("pv", 0));
     }
 
-    NetworkConfig config = build(network, member, from, metadata, now);
+    NetworkConfig config = build(network, member, old.isEmpty(), from, metadata, now);
     records.saveMember(old.orElse(null), member);
     return Optional.of(new ConfigMessage(addr, networkId, requestPacketId, config));
   }
 
-  private NetworkConfig build(Network network, Member member, Identity to, Dictionary metadata, long now) {
+  private NetworkConfig build(Network network, Member member, boolean newMember, Identity to, Dictionary metadata,
+      long now) {
     long nwid = network.id();
     long addr = member.address();
     long window = DEFAULT_WINDOW;
@@ -247,11 +254,15 @@ public final class ConfigIssuer implements ControllerListener {
         .forEach(a -> specialists.add(a | NetworkConfig.SPECIALIST_ACTIVE_BRIDGE));
 
     List<Rule> rules;
+    List<Capability> capabilities = List.of();
+    List<Tag> tags = List.of();
     if (metadata.getHex("revr", 0) <= 0) {
       rules = List.of(Rule.action(RuleType.ACTION_ACCEPT)); // a node without a rules engine
     } else {
       rules = network.rules().size() > NetworkConfig.MAX_RULES
           ? network.rules().subList(0, NetworkConfig.MAX_RULES) : network.rules();
+      capabilities = capabilities(network, member, newMember, now);
+      tags = tags(network, member, now);
     }
 
     List<NetworkConfig.Route> routes = new ArrayList<>();
@@ -351,7 +362,74 @@ public final class ConfigIssuer implements ControllerListener {
         .flags(flags).multicastLimit(network.multicastLimit() & 0xFFFF_FFFFL)
         .type(network.privateNetwork() ? NetworkConfig.TYPE_PRIVATE : NetworkConfig.TYPE_PUBLIC)
         .name(name).mtu(network.mtu()).com(com).certificatesOfOwnership(coos).specialists(specialists)
-        .routes(routes).staticIps(wireIps).rules(rules).dns(dns).build();
+        .routes(routes).staticIps(wireIps).rules(rules).capabilities(capabilities).tags(tags).dns(dns).build();
+  }
+
+  /**
+   * The member's capabilities, signed for it, as ZeroTier's controller issues them: every id in
+   * the member's {@code capabilities} that the network defines (in the member's order; ids the
+   * network does not define are skipped), each with the definition's rules (at most
+   * {@link Capability#MAX_RULES}), timestamp now and a custody chain of one. A member first seen
+   * in a request that gets a config also receives the network's {@code default} capabilities,
+   * which are added to its record.
+   */
+  private List<Capability> capabilities(Network network, Member member, boolean newMember, long now) {
+    Map<Long, CapabilityDef> defs = new HashMap<>();
+    for (CapabilityDef d : network.capabilities()) {
+      defs.put(d.id(), d);
+    }
+    List<Long> ids = new ArrayList<>(member.capabilities());
+    if (newMember) {
+      for (CapabilityDef d : network.capabilities()) {
+        if (d.isDefault() && !ids.contains(d.id())) {
+          ids.add(d.id());
+        }
+      }
+      member.capabilities(ids);
+    }
+    List<Capability> out = new ArrayList<>();
+    for (long id : ids) {
+      CapabilityDef d = defs.get(id & 0xFFFF_FFFFL);
+      if (d == null) {
+        continue;
+      }
+      List<Rule> capRules = d.rules().size() > Capability.MAX_RULES ? d.rules().subList(0, Capability.MAX_RULES) : d.rules();
+      out.add(Capability.of(d.id(), network.id(), now, 1, capRules).sign(signer, member.address()));
+      if (out.size() >= NetworkConfig.MAX_CAPABILITIES) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The member's tags, signed for it, as ZeroTier's controller issues them: the member's
+   * {@code tags} values, plus the network's tag {@code default} for every tag the member has no
+   * value for (added to the member's record), by ascending id, timestamp now.
+   */
+  private List<Tag> tags(Network network, Member member, long now) {
+    Map<Long, Long> values = new TreeMap<>();
+    for (MemberTag t : member.tags()) {
+      values.put(t.id(), t.value());
+    }
+    List<MemberTag> withDefaults = new ArrayList<>(member.tags());
+    for (TagDef d : network.tags()) {
+      if (d.defaultValue() != null && !values.containsKey(d.id())) {
+        values.put(d.id(), d.defaultValue() & 0xFFFF_FFFFL);
+        withDefaults.add(new MemberTag(d.id(), d.defaultValue()));
+      }
+    }
+    if (withDefaults.size() != member.tags().size()) {
+      member.tags(withDefaults);
+    }
+    List<Tag> out = new ArrayList<>();
+    for (Map.Entry<Long, Long> e : values.entrySet()) {
+      if (out.size() >= NetworkConfig.MAX_TAGS) {
+        break;
+      }
+      out.add(Tag.of(network.id(), now, member.address(), e.getKey(), e.getValue()).sign(signer));
+    }
+    return out;
   }
 
   private static final long DEFAULT_WINDOW = NetworkConfig.DEFAULT_CREDENTIAL_TIME_MAX_DELTA;

@@ -211,4 +211,58 @@ class ConfigIssuerTest {
     assertThat(assigned).isEqualTo(19);
     assertThat(seen).allSatisfy(s -> assertThat(IpAddress.parseOrThrow(s).v4Value() & 0xff).isBetween(1L, 19L));
   }
+
+  @Test
+  void capabilitiesAndTagsAreIssuedSignedAsZeroTierIssuesThem() throws Exception {
+    records.updateNetwork(nwid, json("""
+        {"private": false,
+         "capabilities": [
+           {"id": 1, "default": true, "rules": [{"type": "MATCH_IP_PROTOCOL", "not": false, "or": false, "ipProtocol": 6},
+                                               {"type": "ACTION_ACCEPT"}]},
+           {"id": 7, "rules": [{"type": "ACTION_DROP"}]},
+           {"id": 9, "rules": []}],
+         "tags": [{"id": 100, "default": 5}, {"id": 200, "default": null}, {"id": 300, "default": 1}]}"""));
+    Identity fresh = NODES.get(0);
+    NetworkConfig c = config(ask(fresh, 1));
+    // A member first seen in this request: the default capability, the tag defaults.
+    assertThat(c.capabilities()).extracting(io.zt4j.node.vl2.Capability::id).containsExactly(1L);
+    io.zt4j.node.vl2.Capability cap = c.capabilities().get(0);
+    assertThat(cap.networkId()).isEqualTo(nwid);
+    assertThat(cap.timestamp()).isEqualTo(clock.get());
+    assertThat(cap.maxCustodyChainLength()).isEqualTo(1);
+    assertThat(cap.issuedTo()).isEqualTo(fresh.address().toLong());
+    assertThat(cap.rules()).hasSize(2);
+    assertThat(cap.rules().get(0).type()).isEqualTo(io.zt4j.node.vl2.RuleType.MATCH_IP_PROTOCOL);
+    assertThat(cap.verify(a -> a == controllerId.address().toLong() ? controllerId.withoutPrivateKey() : null).isOk()).isTrue();
+    assertThat(c.tags()).extracting(io.zt4j.node.vl2.Tag::id).containsExactly(100L, 300L);
+    assertThat(c.tags()).extracting(io.zt4j.node.vl2.Tag::value).containsExactly(5L, 1L);
+    assertThat(c.tags()).allSatisfy(t -> {
+      assertThat(t.issuedTo()).isEqualTo(fresh.address().toLong());
+      assertThat(t.networkId()).isEqualTo(nwid);
+      assertThat(t.verify(controllerId.withoutPrivateKey())).isTrue();
+    });
+    var stored = records.member(nwid, fresh.address().toLong()).orElseThrow();
+    assertThat(stored.capabilities()).containsExactly(1L);
+    assertThat(stored.tags()).containsExactly(new io.zt4j.controller.model.MemberTag(100, 5),
+        new io.zt4j.controller.model.MemberTag(300, 1));
+    // Decodable by a member exactly as sent, credentials included.
+    assertThat(NetworkConfig.parse(c.toDictionary().serialize()).value()).isEqualTo(c);
+
+    // A member that existed before its first config gets no default capability (as ZeroTier);
+    // its own values win over tag defaults; undefined capability ids are skipped.
+    Identity known = NODES.get(1);
+    records.updateMember(nwid, known.address().toLong(), json("{\"capabilities\":[9,7,42],\"tags\":[[300,8]]}"));
+    NetworkConfig k = config(ask(known, 2));
+    assertThat(k.capabilities()).extracting(io.zt4j.node.vl2.Capability::id).containsExactly(7L, 9L);
+    assertThat(k.capabilities()).allSatisfy(x -> assertThat(x.rules().size()).isLessThanOrEqualTo(1));
+    assertThat(k.tags()).extracting(t -> t.id() + "=" + t.value()).containsExactly("100=5", "300=8");
+
+    // A node without a rules engine gets a single ACCEPT and no capabilities or tags.
+    clock.addAndGet(5000);
+    NetworkConfig old = config(issuer.request(nwid, NODES.get(2),
+        Dictionary.builder(Dictionary.METADATA_CAPACITY).addHex("v", 7).build(), 3));
+    assertThat(old.rules()).hasSize(1);
+    assertThat(old.capabilities()).isEmpty();
+    assertThat(old.tags()).isEmpty();
+  }
 }

@@ -139,4 +139,78 @@ class ControllerEndToEndSimTest {
     // And b is denied at its next config refresh.
     assertThat(net.runUntil(() -> status(b, nwid, NetworkStatus.ACCESS_DENIED), net.nowMillis() + 90_000)).isTrue();
   }
+
+  /**
+   * Tags and capabilities issued by our controller, enforced by the members: the base rules let
+   * ARP through and frames from members whose tag 1 is 10, and nothing else matches (so, as in
+   * ZeroTier, the sender's capabilities are tried, and without one the frame is dropped); member b (tag 1 = the network's
+   * default 0) holds capability 5, which lets UDP through. So a reaches b with anything, b reaches
+   * a with UDP only (sent under its capability, accepted by a because b's capability came with
+   * its credentials), and b's ICMP never leaves b.
+   */
+  @Test
+  void controllerIssuedTagsAndCapabilitiesAreEnforced() throws Exception {
+    for (SimNode n : List.of(root, ctlNode, a, b)) {
+      n.start();
+    }
+    assertThat(net.runUntil(() -> a.online() && b.online() && ctlNode.online(), 30_000)).isTrue();
+    attachController();
+    long nwid = (ctlNode.address().toLong() << 24) | 0x0000c4L;
+    change(() -> records.updateNetwork(nwid, RecordJson.MAPPER.readTree("""
+        {"name": "caps", "private": true,
+         "v4AssignMode": {"zt": true},
+         "ipAssignmentPools": [{"ipRangeStart": "10.147.18.1", "ipRangeEnd": "10.147.18.254"}],
+         "routes": [{"target": "10.147.18.0/24", "via": null}],
+         "rules": [{"type": "MATCH_ETHERTYPE", "not": false, "or": false, "etherType": 2054},
+                   {"type": "ACTION_ACCEPT"},
+                   {"type": "MATCH_TAG_SENDER", "not": false, "or": false, "id": 1, "value": 10},
+                   {"type": "ACTION_ACCEPT"}],
+         "capabilities": [{"id": 5, "rules": [
+                   {"type": "MATCH_IP_PROTOCOL", "not": false, "or": false, "ipProtocol": 17},
+                   {"type": "ACTION_ACCEPT"}]}],
+         "tags": [{"id": 1, "default": 0}]}""")));
+    change(() -> records.updateMember(nwid, a.address().toLong(),
+        RecordJson.MAPPER.readTree("{\"authorized\":true,\"tags\":[[1,10]]}")));
+    change(() -> records.updateMember(nwid, b.address().toLong(),
+        RecordJson.MAPPER.readTree("{\"authorized\":true,\"capabilities\":[5]}")));
+    a.join(nwid);
+    b.join(nwid);
+    assertThat(net.runUntil(() -> status(a, nwid, NetworkStatus.OK) && status(b, nwid, NetworkStatus.OK),
+        net.nowMillis() + 10_000)).isTrue();
+    assertThat(records.member(nwid, b.address().toLong()).orElseThrow().tags())
+        .as("the default tag value is written to the member").containsExactly(new io.zt4j.controller.model.MemberTag(1, 0));
+
+    VirtualNetworkConfig ca = a.network(nwid);
+    VirtualNetworkConfig cb = b.network(nwid);
+    String aIp = ca.ipv4Addresses().get(0).toIpString();
+    String bIp = cb.ipv4Addresses().get(0).toIpString();
+    MAC aMac = ca.mac();
+    MAC bMac = cb.mac();
+    a.tapSend(nwid, aMac, MAC.BROADCAST, 0x0806, TestFrames.arp(1, aMac.bytes(), aIp, bIp));
+    assertThat(net.runUntil(() -> b.tapFrames().stream().anyMatch(f -> f.etherType() == 0x0806),
+        net.nowMillis() + 5_000)).as("ARP accepted by the base rules").isTrue();
+
+    // a (tag 1 = 10) reaches b with ICMP.
+    a.tapSend(nwid, aMac, bMac, 0x0800, TestFrames.ipv4(0, 1, aIp, bIp, TestFrames.icmp(8, 0)));
+    assertThat(net.runUntil(() -> b.tapFrames().stream().anyMatch(f -> f.etherType() == 0x0800),
+        net.nowMillis() + 5_000)).as("a's ICMP at b (tag rule)").isTrue();
+
+    // b (tag 1 = 0): ICMP is dropped, UDP goes under capability 5.
+    b.tapSend(nwid, bMac, aMac, 0x0800, TestFrames.ipv4(0, 1, bIp, aIp, TestFrames.icmp(0, 0)));
+    net.runFor(2_000);
+    assertThat(a.tapFrames()).as("b's ICMP dropped").noneMatch(f -> f.etherType() == 0x0800);
+    b.tapSend(nwid, bMac, aMac, 0x0800, TestFrames.ipv4(0, 17, bIp, aIp, TestFrames.udp(5000, 53, 8)));
+    assertThat(net.runUntil(() -> a.tapFrames().stream().anyMatch(f -> f.etherType() == 0x0800 && f.data()[9] == 17),
+        net.nowMillis() + 5_000)).as("b's UDP at a (capability)").isTrue();
+    assertThat(a.tapFrames()).as("still no ICMP from b").noneMatch(f -> f.etherType() == 0x0800 && f.data()[9] == 1);
+
+    // Take the capability away: b's next config (pushed at once) has none, and UDP stops too.
+    change(() -> records.updateMember(nwid, b.address().toLong(), RecordJson.MAPPER.readTree("{\"capabilities\":[]}")));
+    assertThat(net.runUntil(() -> b.node().vl2().network(nwid)
+        .flatMap(n -> n.config()).map(c -> c.capabilities().isEmpty()).orElse(false), net.nowMillis() + 5_000)).isTrue();
+    long udpBefore = a.tapFrames().stream().filter(f -> f.etherType() == 0x0800).count();
+    b.tapSend(nwid, bMac, aMac, 0x0800, TestFrames.ipv4(0, 17, bIp, aIp, TestFrames.udp(5000, 53, 8)));
+    net.runFor(2_000);
+    assertThat(a.tapFrames().stream().filter(f -> f.etherType() == 0x0800).count()).isEqualTo(udpBefore);
+  }
 }
