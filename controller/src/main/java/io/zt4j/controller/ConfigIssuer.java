@@ -96,6 +96,7 @@ public final class ConfigIssuer implements ControllerListener {
   private final Map<Key, Status> status = new HashMap<>();
   private final ArrayDeque<Outbound> outbound = new ArrayDeque<>();
   private boolean answering;
+  private Runnable outboundListener = () -> {};
 
   /**
    * @param records the controller's records; this registers itself as their listener
@@ -130,6 +131,27 @@ public final class ConfigIssuer implements ControllerListener {
       } finally {
         answering = false;
       }
+    }
+  }
+
+  /**
+   * Called when record changes queue a message while none was waiting, so the owner of the node
+   * can send at once (ZeroTier One's controller is told of changes the same way) instead of
+   * polling {@link #hasOutbound()}. It runs on the thread making the change, under the
+   * controller's lock: it must only schedule {@link #drainOutbound()} on the node's thread, never
+   * wait for it.
+   */
+  public void onOutbound(Runnable listener) {
+    synchronized (records) {
+      this.outboundListener = listener == null ? () -> {} : listener;
+    }
+  }
+
+  private void queue(Outbound o) {
+    boolean wasEmpty = outbound.isEmpty();
+    outbound.add(o);
+    if (wasEmpty) {
+      outboundListener.run();
     }
   }
 
@@ -467,7 +489,7 @@ public final class ConfigIssuer implements ControllerListener {
     Revocation rev = Revocation.of(records.random().nextLong() & 0xFFFF_FFFFL, networkId, 0, now,
         Revocation.FLAG_FAST_PROPAGATE, address, CredentialType.COM).sign(signer);
     for (Key k : onlineKeys(networkId)) {
-      outbound.add(new RevocationMessage(k.address, rev));
+      queue(new RevocationMessage(k.address, rev));
     }
   }
 
@@ -493,7 +515,7 @@ public final class ConfigIssuer implements ControllerListener {
     try {
       // As ZeroTier: a pushed config that would be refused sends nothing (errors only answer
       // requests); a deauthorized member is cut off by the revocation instead.
-      answer(k.networkId, s.identity, s.metadata, 0).filter(o -> o instanceof ConfigMessage).ifPresent(outbound::add);
+      answer(k.networkId, s.identity, s.metadata, 0).filter(o -> o instanceof ConfigMessage).ifPresent(this::queue);
     } catch (IOException e) {
       // The member could not be stored; it gets its config when it next asks.
     } finally {

@@ -19,13 +19,15 @@ import java.util.function.LongSupplier;
  * (OK with the signed config chunks, or ERROR), and {@link #flush()} sends what record changes
  * queued (pushed configs, revocations).
  *
- * <p>Must be called on the node's thread (the node calls {@link #request} there; the owner of
- * the node loop calls {@link #flush} there, e.g. every few hundred milliseconds).
+ * <p>Must be called on the node's thread: the node calls {@link #request} there, and
+ * {@link #flushOn} has every record change's pushes sent there as soon as the change is stored
+ * (or the owner of the node calls {@link #flush} itself).
  */
 public final class ControllerHook implements LocalController {
   private final ConfigIssuer issuer;
   private final Vl2 vl2;
   private final LongSupplier nodeClock;
+  private final java.util.concurrent.atomic.AtomicLong pushed = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param issuer answers requests
@@ -43,11 +45,29 @@ public final class ControllerHook implements LocalController {
     issuer.request(networkId, requester, metadata, requestPacketId).ifPresent(this::send);
   }
 
+  /**
+   * Sends what record changes queue as soon as they queue it: {@code nodeThread} must run the
+   * task it is given on the node's thread, later (it is called from the thread that changed the
+   * records, under the controller's lock, so it must not wait for the node).
+   */
+  public void flushOn(java.util.concurrent.Executor nodeThread) {
+    issuer.onOutbound(() -> nodeThread.execute(this::flush));
+    if (issuer.hasOutbound()) {
+      nodeThread.execute(this::flush);
+    }
+  }
+
   /** Sends the pushes and revocations queued since the last call; returns how many. */
   public int flush() {
     List<Outbound> out = issuer.drainOutbound();
     out.forEach(this::send);
+    pushed.addAndGet(out.size());
     return out.size();
+  }
+
+  /** How many pushed configs and revocations {@link #flush} has sent so far (any thread). */
+  public long pushed() {
+    return pushed.get();
   }
 
   private void send(Outbound o) {

@@ -265,4 +265,26 @@ class ConfigIssuerTest {
     assertThat(old.capabilities()).isEmpty();
     assertThat(old.tags()).isEmpty();
   }
+
+  @Test
+  void theOwnerIsToldWhenAChangeQueuesMessagesSoNothingPolls() throws Exception {
+    List<Integer> queuedWhenTold = new ArrayList<>();
+    issuer.onOutbound(() -> queuedWhenTold.add(1));
+    Identity a = NODES.get(0);
+    Identity b = NODES.get(1);
+    records.updateMember(nwid, a.address().toLong(), json("{\"authorized\":true}"));
+    assertThat(queuedWhenTold).as("nobody online yet: nothing to push").isEmpty();
+    config(ask(a, 1));
+    assertThat(ask(b, 2)).as("b is known, not authorized").containsInstanceOf(ErrorMessage.class);
+    records.updateNetwork(nwid, json("{\"name\":\"x\"}"));
+    assertThat(queuedWhenTold).as("told once when the queue filled").hasSize(1);
+    records.updateNetwork(nwid, json("{\"name\":\"y\"}"));
+    assertThat(queuedWhenTold).as("not again while messages wait").hasSize(1);
+    assertThat(issuer.drainOutbound()).as("a's two configs; nothing for the denied b")
+        .hasSize(2).allSatisfy(o -> assertThat(o.destination()).isEqualTo(a.address().toLong()));
+    records.updateMember(nwid, b.address().toLong(), json("{\"authorized\":true}"));
+    assertThat(queuedWhenTold).as("told again after the queue was drained").hasSize(2);
+    assertThat(issuer.drainOutbound()).singleElement().isInstanceOf(ConfigMessage.class)
+        .satisfies(o -> assertThat(o.destination()).isEqualTo(b.address().toLong()));
+  }
 }

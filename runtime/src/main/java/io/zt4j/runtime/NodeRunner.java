@@ -537,6 +537,38 @@ public final class NodeRunner implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code f} with the node on the loop thread later, without waiting (never inline, even
+   * on the loop thread): for callers that must not block, e.g. a listener called while holding a
+   * lock the loop thread may want. The future completes when {@code f} has run, exceptionally
+   * with what it threw (the loop goes on) or if the node is stopped before it ran.
+   */
+  public java.util.concurrent.CompletableFuture<Void> post(Consumer<Node> f) {
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    Runnable command = () -> {
+      if (closed) {
+        done.completeExceptionally(new IllegalStateException("node " + node.address() + " is stopped"));
+        return;
+      }
+      enterNode();
+      try {
+        f.accept(node);
+        done.complete(null);
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      } finally {
+        exitNode();
+        flush(System.nanoTime());
+      }
+    };
+    try {
+      loop.execute(command);
+    } catch (IllegalStateException e) {
+      done.completeExceptionally(e);
+    }
+    return done;
+  }
+
   public NodeStatus status() {
     return call(Node::status);
   }

@@ -2,12 +2,8 @@ package io.zt4j.service.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.zt4j.controller.ConfigIssuer;
-import io.zt4j.controller.ControllerHook;
-import io.zt4j.controller.NetworkController;
 import io.zt4j.controller.api.ApiServer;
 import io.zt4j.controller.api.AuthToken;
-import io.zt4j.controller.api.ControllerApi;
 import io.zt4j.controller.model.Ids;
 import io.zt4j.controller.model.RecordJson;
 import io.zt4j.controller.net.IpAddress;
@@ -167,67 +163,37 @@ final class ControllerCommand implements Runnable {
       for (String w : store.warnings()) {
         spec.commandLine().getErr().println("zt4j: warning: " + w);
       }
-      NetworkController controller = new NetworkController(id.address().toLong(), store,
-          System::currentTimeMillis, new SecureRandom());
-      ConfigIssuer issuer = new ConfigIssuer(controller, id);
       InetAddress apiAddress = apiBind == null ? InetAddress.getLoopbackAddress() : InetAddress.getByName(apiBind);
-      NodeRunner runner = null;
-      Thread pusher = null;
-      try (ApiServer server = ApiServer.start(new ControllerApi(controller, token),
-          new InetSocketAddress(apiAddress, target.apiPort))) {
+      NodeRunner.Options o = null;
+      if (!noNode) {
+        if (planet != null) {
+          io.zt4j.node.wire.World world = NodeCli.readPlanet(state, planet);
+          state.write(StateObject.PLANET, world.id(), world.serialize());
+        }
+        java.util.List<InetSocketAddress> addrs = NodeCli.bindAddresses(bind, port);
+        o = new NodeRunner.Options().home(state).name("zt4j-controller")
+            .allowLoopbackPaths(NodeCli.allLoopback(addrs)).listener(e -> NodeCli.printEvent(out, e));
+        addrs.forEach(o::bind);
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      try (ControllerDaemon d = ControllerDaemon.start(id, store, token, new InetSocketAddress(apiAddress, target.apiPort),
+          o, w -> err.println("zt4j: warning: " + w))) {
+        ApiServer server = d.api();
         out.println("controller " + id.address() + " (networks " + id.address() + "xxxxxx)");
         out.println("api        http://" + server.address().getAddress().getHostAddress() + ":" + server.port()
             + "/controller  (token in " + target.home.resolve(AuthToken.FILE) + ")");
         out.println("records    " + target.home.resolve("controller.d"));
-        out.println("networks   " + controller.networkIds().size());
+        out.println("networks   " + d.records().networkIds().size());
         if (noNode) {
-          spec.commandLine().getErr().println("zt4j: note: --no-node: members' config requests are not answered");
+          err.println("zt4j: note: --no-node: members' config requests are not answered");
         } else {
-          if (planet != null) {
-            io.zt4j.node.wire.World world = NodeCli.readPlanet(state, planet);
-            state.write(StateObject.PLANET, world.id(), world.serialize());
-          }
-          java.util.List<InetSocketAddress> addrs = NodeCli.bindAddresses(bind, port);
-          NodeRunner.Options o = new NodeRunner.Options().home(state).name("zt4j-controller")
-              .allowLoopbackPaths(NodeCli.allLoopback(addrs)).listener(e -> NodeCli.printEvent(out, e));
-          addrs.forEach(o::bind);
-          NodeRunner r = NodeRunner.start(o);
-          runner = r;
-          ControllerHook hook = r.call(n -> {
-            ControllerHook h = new ControllerHook(issuer, n.vl2(), r::now);
-            n.vl2().localController(h);
-            return h;
-          });
+          NodeRunner r = d.node().orElseThrow();
           out.println("node       " + r.address() + " listening on " + r.localAddresses().stream().map(NodeCommand::format).toList());
-          // Pushes and revocations queued by API changes go out from the node's thread.
-          pusher = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-              try {
-                Thread.sleep(200);
-                if (issuer.hasOutbound()) {
-                  r.call(n -> hook.flush());
-                }
-              } catch (InterruptedException e) {
-                return;
-              } catch (RuntimeException e) {
-                spec.commandLine().getErr().println("zt4j: warning: push failed: " + e.getMessage());
-              }
-            }
-          }, "zt4j-controller-push");
-          pusher.setDaemon(true);
-          pusher.start();
         }
         out.flush();
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
         stop.await();
-      } finally {
-        if (pusher != null) {
-          pusher.interrupt();
-        }
-        if (runner != null) {
-          runner.close();
-        }
       }
       return 0;
     }
