@@ -287,4 +287,96 @@ class ConfigIssuerTest {
     assertThat(issuer.drainOutbound()).singleElement().isInstanceOf(ConfigMessage.class)
         .satisfies(o -> assertThat(o.destination()).isEqualTo(b.address().toLong()));
   }
+
+  @Test
+  void everyNetworkFieldReachesTheConfig() throws Exception {
+    records.updateNetwork(nwid, json("""
+        {"private": false, "enableBroadcast": false, "multicastLimit": 7, "mtu": 1400,
+         "v4AssignMode": {"zt": true}, "v6AssignMode": {"zt": true, "rfc4193": false, "6plane": true},
+         "ipAssignmentPools": [{"ipRangeStart": "10.0.0.1", "ipRangeEnd": "10.0.0.254"},
+                               {"ipRangeStart": "fd00:5::", "ipRangeEnd": "fd00:5::ffff:ffff:ffff:ffff"}],
+         "routes": [{"target": "10.0.0.0/24", "via": null}, {"target": "192.168.9.0/24", "via": "10.0.0.1"},
+                    {"target": "fd00:5::/64", "via": null}],
+         "dns": {"domain": "t.lan", "servers": ["10.0.0.1", "fd00:5::1"]},
+         "remoteTraceTarget": "abcdef0123", "remoteTraceLevel": 2,
+         "certificateTimeoutWindowSize": 60000}"""));
+    Identity n = NODES.get(0);
+    NetworkConfig c = config(ask(n, 1));
+    assertThat(c.isPublic()).isTrue();
+    assertThat(c.enableBroadcast()).isFalse();
+    assertThat(c.multicastLimit()).isEqualTo(7);
+    assertThat(c.mtu()).isEqualTo(1400);
+    assertThat(c.ndpEmulation()).as("6PLANE given").isTrue();
+    assertThat(c.routes()).extracting(r -> r.target() + " via " + r.via())
+        .containsExactly("10.0.0.0/24 via " + InetAddress.NIL, "192.168.9.0/24 via 10.0.0.1/0", "fd00:5::/64 via " + InetAddress.NIL);
+    assertThat(c.dns().domain()).isEqualTo("t.lan");
+    assertThat(c.dns().servers()).extracting(InetAddress::toIpString).contains("10.0.0.1", "fd00:5::1");
+    assertThat(c.remoteTraceTarget()).isEqualTo(0xabcdef0123L);
+    assertThat(c.remoteTraceLevel()).isEqualTo(2);
+    assertThat(c.credentialTimeMaxDelta()).as("certificateTimeoutWindowSize is read from the file only; the API ignores it, as ZeroTier's")
+        .isEqualTo(NetworkConfig.DEFAULT_CREDENTIAL_TIME_MAX_DELTA);
+    // 6PLANE, an IPv6 from the pool (the member's address in the low bits), an IPv4 from the pool.
+    assertThat(c.staticIps()).hasSize(3);
+    assertThat(c.staticIps().get(0).toIpString()).startsWith("fc");
+    assertThat(c.staticIps().get(0).port()).isEqualTo(40);
+    assertThat(c.staticIps().get(1).toIpString()).startsWith("fd00:5:");
+    assertThat(c.staticIps().get(1).port()).isEqualTo(64);
+    assertThat(c.staticIps().get(2).toIpString()).startsWith("10.0.0.");
+    assertThat(records.member(nwid, n.address().toLong()).orElseThrow().ipAssignments())
+        .as("pool picks are stored, derived addresses are not").hasSize(2);
+
+    // A member's own trace target wins over the network's.
+    records.updateMember(nwid, n.address().toLong(), json("{\"remoteTraceTarget\":\"1122334455\",\"remoteTraceLevel\":1}"));
+    issuer.drainOutbound();
+    NetworkConfig again = config(ask(n, 2));
+    assertThat(again.remoteTraceTarget()).isEqualTo(0x1122334455L);
+    assertThat(again.remoteTraceLevel()).isEqualTo(1);
+    assertThat(again.staticIps()).as("the same addresses on every config").isEqualTo(c.staticIps());
+  }
+
+  @Test
+  void aLongNameIsCutToZeroTiersLimit() throws Exception {
+    records.updateNetwork(nwid, json("{\"private\":false,\"name\":\"" + "n".repeat(300) + "\"}"));
+    assertThat(config(ask(NODES.get(0), 1)).name()).hasSize(NetworkConfig.MAX_NAME_BYTES);
+  }
+
+  @Test
+  void deletingAMemberOrTheNetworkRevokesAtOnce() throws Exception {
+    Identity a = NODES.get(0);
+    Identity b = NODES.get(1);
+    records.updateMember(nwid, a.address().toLong(), json("{\"authorized\":true}"));
+    records.updateMember(nwid, b.address().toLong(), json("{\"authorized\":true}"));
+    config(ask(a, 1));
+    config(ask(b, 2));
+    issuer.drainOutbound();
+
+    records.deleteMember(nwid, b.address().toLong());
+    List<Outbound> out = issuer.drainOutbound();
+    assertThat(out).allSatisfy(o -> assertThat(((RevocationMessage) o).revocation().target()).isEqualTo(b.address().toLong()));
+    assertThat(out).extracting(Outbound::destination).containsExactlyInAnyOrder(a.address().toLong(), b.address().toLong());
+    // b asking again is a new, unauthorized member.
+    assertThat(ask(b, 3)).contains(new ErrorMessage(b.address().toLong(), nwid, 3, ErrorCode.ACCESS_DENIED));
+
+    records.deleteNetwork(nwid);
+    List<Outbound> gone = issuer.drainOutbound();
+    assertThat(gone).as("a's membership revoked at everyone online").isNotEmpty()
+        .allSatisfy(o -> assertThat(((RevocationMessage) o).revocation().target()).isEqualTo(a.address().toLong()));
+    assertThat(gone).extracting(Outbound::destination).contains(a.address().toLong());
+    assertThat(issuer.onlineMembers(nwid)).isEmpty();
+    assertThat(ask(a, 4)).contains(new ErrorMessage(a.address().toLong(), nwid, 4, ErrorCode.OBJECT_NOT_FOUND));
+  }
+
+  @Test
+  void aCertificateWindowSetInTheNetworkFileIsClampedAsZeroTierClampsIt() throws Exception {
+    records.updateNetwork(nwid, json("{\"private\":false}"));
+    for (long[] c : new long[][] {{60_000, ConfigIssuer.MIN_CREDENTIAL_WINDOW_MS}, {600_000, 600_000},
+        {86_400_000, ConfigIssuer.MAX_CREDENTIAL_WINDOW_MS}}) {
+      io.zt4j.controller.model.Network n = records.network(nwid).orElseThrow().copy();
+      n.extras().put("certificateTimeoutWindowSize", RecordJson.MAPPER.getNodeFactory().numberNode(c[0]));
+      records.store().putNetwork(n); // as if edited in controller.d by hand
+      NetworkConfig cfg = config(ask(NODES.get(0), c[0]));
+      assertThat(cfg.credentialTimeMaxDelta()).as("window " + c[0]).isEqualTo(c[1]);
+      assertThat(cfg.com().orElseThrow().qualifiers().get(0).maxDelta()).as("the COM's timestamp window").isEqualTo(c[1]);
+    }
+  }
 }

@@ -213,4 +213,43 @@ class ControllerEndToEndSimTest {
     net.runFor(2_000);
     assertThat(a.tapFrames().stream().filter(f -> f.etherType() == 0x0800).count()).isEqualTo(udpBefore);
   }
+
+  /**
+   * A config larger than one chunk (1,000 rules, 128 routes) travels from our controller in
+   * several signed chunks and arrives whole, both on request and when pushed.
+   */
+  @Test
+  void largeConfigsFromOurControllerArriveInSeveralChunks() throws Exception {
+    for (SimNode n : List.of(root, ctlNode, a)) {
+      n.start();
+    }
+    assertThat(net.runUntil(() -> a.online() && ctlNode.online(), 30_000)).isTrue();
+    attachController();
+    long nwid = (ctlNode.address().toLong() << 24) | 0x00b16bL;
+    StringBuilder rules = new StringBuilder("[");
+    for (int i = 0; i < 999; i++) {
+      rules.append("{\"type\":\"MATCH_IPV6_SOURCE\",\"not\":true,\"or\":false,\"ip\":\"fd00:")
+          .append(Integer.toHexString(i)).append("::1/128\"},");
+    }
+    rules.append("{\"type\":\"ACTION_ACCEPT\"}]");
+    StringBuilder routes = new StringBuilder("[");
+    for (int i = 0; i < 128; i++) {
+      routes.append(i == 0 ? "" : ",").append("{\"target\":\"fd01:").append(Integer.toHexString(i)).append("::/64\",\"via\":null}");
+    }
+    routes.append("]");
+    change(() -> records.updateNetwork(nwid, RecordJson.MAPPER.readTree(
+        "{\"name\":\"big\",\"private\":false,\"rules\":" + rules + ",\"routes\":" + routes + "}")));
+    a.join(nwid);
+    assertThat(net.runUntil(() -> status(a, nwid, NetworkStatus.OK), net.nowMillis() + 10_000)).isTrue();
+    io.zt4j.node.vl2.NetworkConfig got = a.node().vl2().network(nwid).flatMap(n -> n.config()).orElseThrow();
+    assertThat(got.toDictionary().serialize().length).as("config bytes")
+        .isGreaterThan(2 * io.zt4j.node.vl2.NetworkConfigChunk.MAX_CHUNK);
+    assertThat(got.rules()).hasSize(1000).isEqualTo(records.network(nwid).orElseThrow().rules());
+    assertThat(got.routes()).hasSize(128);
+
+    // Pushed the same way when the network changes.
+    change(() -> records.updateNetwork(nwid, RecordJson.MAPPER.readTree("{\"name\":\"bigger\"}")));
+    assertThat(net.runUntil(() -> "bigger".equals(a.network(nwid).name()), net.nowMillis() + 5_000)).isTrue();
+    assertThat(a.node().vl2().network(nwid).flatMap(n -> n.config()).orElseThrow().rules()).hasSize(1000);
+  }
 }

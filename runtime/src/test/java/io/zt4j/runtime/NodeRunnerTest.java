@@ -141,4 +141,36 @@ class NodeRunnerTest {
     // Nothing was overwritten.
     assertThat(Files.readAllBytes(tmp.resolve("bad/planet"))).containsExactly(1, 2, 3);
   }
+
+  @Test
+  void postRunsOnTheLoopLaterAndReportsFailuresWithoutStoppingIt() throws Exception {
+    World planet = World.make(World.Type.PLANET, 78L, 1L, identities().get(5).publicKey(), List.of(),
+        identities().get(5).privateKey().orElseThrow());
+    NodeRunner r = NodeRunner.start(new NodeRunner.Options().identity(identities().get(3)).planet(planet)
+        .bind(loopback(0)).allowLoopbackPaths(true).name("post-test"));
+    try {
+      java.util.concurrent.atomic.AtomicReference<String> thread = new java.util.concurrent.atomic.AtomicReference<>();
+      java.util.concurrent.atomic.AtomicBoolean inline = new java.util.concurrent.atomic.AtomicBoolean(true);
+      r.call(n -> {
+        // posted from the loop thread itself: runs after this call returns, not inside it
+        r.post(m -> thread.set(Thread.currentThread().getName()));
+        inline.set(thread.get() != null);
+        return null;
+      });
+      r.post(n -> {}).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(inline.get()).as("not run inline").isFalse();
+      assertThat(thread.get()).isEqualTo("post-test");
+      var failed = r.post(n -> {
+        throw new IllegalStateException("boom");
+      });
+      assertThatThrownBy(() -> failed.get(10, java.util.concurrent.TimeUnit.SECONDS))
+          .hasCauseInstanceOf(IllegalStateException.class);
+      assertThat(r.<Object>call(n -> n.address())).as("the loop goes on").isEqualTo(identities().get(3).address());
+      assertThat(r.failure()).isEmpty();
+    } finally {
+      r.close();
+    }
+    assertThatThrownBy(() -> r.post(n -> {}).get(10, java.util.concurrent.TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IllegalStateException.class);
+  }
 }
