@@ -1,5 +1,6 @@
 package io.zt4j.bench.crypto;
 
+import io.zt4j.node.crypto.AesGmacSiv;
 import io.zt4j.node.crypto.SymmetricKey;
 import io.zt4j.node.wire.CipherSuite;
 import io.zt4j.node.wire.PacketArmor;
@@ -29,7 +30,8 @@ import org.openjdk.jmh.annotations.State;
 public class ArmorBench {
   static final int PACKET = 1400;
 
-  @Param({"POLY1305_NONE", "POLY1305_SALSA2012", "AES_GMAC_SIV"})
+  /** A cipher suite; for suite 3 optionally {@code +JAVA_GHASH} for that GMAC engine. */
+  @Param({"POLY1305_NONE", "POLY1305_SALSA2012", "AES_GMAC_SIV", "AES_GMAC_SIV+JAVA_GHASH"})
   public String suite;
 
   private PacketArmor tx;
@@ -50,9 +52,12 @@ public class ArmorBench {
     byte[] k = new byte[48];
     r.nextBytes(k);
     SymmetricKey key = SymmetricKey.of(k);
-    tx = new PacketArmor(key);
-    rx = new PacketArmor(key);
-    cs = CipherSuite.valueOf(suite);
+    String[] parts = suite.split("\\+");
+    AesGmacSiv.GmacEngine engine = parts.length > 1
+        ? AesGmacSiv.GmacEngine.valueOf(parts[1]) : AesGmacSiv.GmacEngine.JDK_GCM;
+    tx = new PacketArmor(key, engine);
+    rx = new PacketArmor(key, engine);
+    cs = CipherSuite.valueOf(parts[0]);
     packet = new byte[PACKET];
     r.nextBytes(packet);
     packet[18] = 0;

@@ -1,5 +1,6 @@
 package io.zt4j.bench.crypto;
 
+import io.zt4j.node.crypto.AesGmacSiv;
 import io.zt4j.node.crypto.SymmetricKey;
 import io.zt4j.node.identity.Identity;
 import io.zt4j.node.identity.MemoryHardHash;
@@ -16,12 +17,15 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Throughput per CPU-second (thread CPU time, not wall time) of the armour benchmarks, so that a
  * number taken on a loaded shared machine still says what one core does. Complements the JMH
- * runs (which measure wall time).
+ * runs (which measure wall time). The "process" column divides by the CPU time of the whole JVM
+ * (GC and JIT threads included), which charges allocation-heavy code for its collections.
  *
  * <p>{@code java -cp bench/target/benchmarks.jar io.zt4j.bench.crypto.CpuTimeThroughput [seconds]}
  */
 public final class CpuTimeThroughput {
   private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   interface Op {
     void run() throws Exception;
@@ -38,10 +42,14 @@ public final class CpuTimeThroughput {
     byte[] packet = new byte[1400];
     r.nextBytes(packet);
     packet[18] = 0;
-    for (CipherSuite cs : new CipherSuite[] {CipherSuite.POLY1305_NONE, CipherSuite.POLY1305_SALSA2012, CipherSuite.AES_GMAC_SIV}) {
-      PacketArmor tx = new PacketArmor(key);
-      PacketArmor rx = new PacketArmor(key);
-      report("armor+dearmor " + cs, 1400, seconds, () -> {
+    CipherSuite[] suites = {CipherSuite.POLY1305_NONE, CipherSuite.POLY1305_SALSA2012,
+        CipherSuite.AES_GMAC_SIV, CipherSuite.AES_GMAC_SIV};
+    for (int si = 0; si < suites.length; si++) {
+      CipherSuite cs = suites[si];
+      AesGmacSiv.GmacEngine engine = si == 3 ? AesGmacSiv.GmacEngine.JAVA_GHASH : AesGmacSiv.GmacEngine.JDK_GCM;
+      PacketArmor tx = new PacketArmor(key, engine);
+      PacketArmor rx = new PacketArmor(key, engine);
+      report("armor+dearmor " + cs + (si == 3 ? "+JAVA_GHASH" : ""), 1400, seconds, () -> {
         tx.armor(packet, 0, 1400, cs);
         if (rx.dearmor(packet, 0, 1400) != PacketArmor.Result.OK) {
           throw new IllegalStateException();
@@ -75,6 +83,24 @@ public final class CpuTimeThroughput {
       dec.updateAAD(packet, 8, 11);
       dec.doFinal(out, 0, n, packet, 27);
     });
+    byte[] aad = Arrays.copyOfRange(packet, 8, 19);
+    byte[] sivTag = new byte[16];
+    for (AesGmacSiv.GmacEngine engine : AesGmacSiv.GmacEngine.values()) {
+      AesGmacSiv siv = new AesGmacSiv(key32, key32, engine);
+      report("AES-GMAC-SIV enc+dec " + engine, 1373, seconds, () -> {
+        siv.encrypt(++ctr[0], aad, 0, 11, packet, 27, 1373, sivTag, 0);
+        if (!siv.decrypt(sivTag, 0, aad, 0, 11, packet, 27, 1373)) {
+          throw new IllegalStateException();
+        }
+      });
+    }
+    JdkGcmSiv jdkSiv = new JdkGcmSiv(key32, key32);
+    report("AES-GMAC-SIV enc+dec (JDK GCM/CTR ref)", 1373, seconds, () -> {
+      jdkSiv.encrypt(++ctr[0], aad, 0, 11, packet, 27, 1373, sivTag, 0);
+      if (!jdkSiv.decrypt(sivTag, 0, aad, 0, 11, packet, 27, 1373)) {
+        throw new IllegalStateException();
+      }
+    });
     Identity id = Identity.fromString("5b29cdda7a:0:a52cc4076771cd0f6049df229947d1909eb0a422dcc5f71df60349e2545b0745"
         + "9e06a8a314d0dcf5277babb02f56e6893d9f4bdebf580b8cf6014880e90a9eee").orElseThrow();
     MemoryHardHash h = new MemoryHardHash();
@@ -86,6 +112,7 @@ public final class CpuTimeThroughput {
     // warm up for the same CPU budget
     for (int pass = 0; pass < 2; pass++) {
       long start = MX.getCurrentThreadCpuTime();
+      long processStart = OS.getProcessCpuTime();
       long n = 0;
       long used;
       do {
@@ -97,10 +124,13 @@ public final class CpuTimeThroughput {
       } while (used < budget);
       if (pass == 1) {
         double perSec = n / (used / 1e9);
+        // the whole process's CPU time (GC and JIT threads included) for the same ops
+        double perProcessSec = n / ((OS.getProcessCpuTime() - processStart) / 1e9);
         if (bytes > 0) {
-          System.out.printf("%-40s %10.0f ops/cpu-s  %8.1f MB/cpu-s%n", name, perSec, perSec * bytes / 1e6);
+          System.out.printf("%-44s %10.0f ops/cpu-s  %8.1f MB/cpu-s   process: %10.0f ops/cpu-s%n",
+              name, perSec, perSec * bytes / 1e6, perProcessSec);
         } else {
-          System.out.printf("%-40s %10.2f ms/op (cpu)%n", name, 1000 / perSec);
+          System.out.printf("%-44s %10.2f ms/op (cpu)%n", name, 1000 / perSec);
         }
       }
     }

@@ -12,33 +12,46 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AES-GMAC-SIV exactly as ZeroTier One 1.12+ builds it ({@code node/AES.hpp}, {@code
- * GMACSIVEncryptor}/{@code GMACSIVDecryptor}), on the JDK's AES (AES-NI, PCLMULQDQ intrinsics).
+ * GMACSIVEncryptor}/{@code GMACSIVDecryptor}), on JDK AES (AES-NI).
  *
  * <p>Encryption of a message with a 64-bit IV, AAD and plaintext P:
  *
  * <ol>
  *   <li>{@code g = GMAC(K0, nonce = IV ‖ 0^32, AAD ‖ 0-pad to 16 ‖ P)} — ZeroTier's GMAC hashes
- *       one byte stream and closes it with the length block {@code [8·total bytes]_64 ‖ 0^64}.
- *       That is bit-for-bit the tag of AES-GCM with IV ‖ 0^32 as 96-bit nonce, AAD = the same
- *       byte stream and an empty plaintext; so the JDK's GCM computes it.
+ *       one byte stream, zero-pads it to whole blocks and closes it with the length block {@code
+ *       [8·total bytes]_64 ‖ 0^64}; the result is {@code GHASH_H(...) ⊕ AES(K0, IV ‖ 0^32 ‖
+ *       0x00000001)} with {@code H = AES(K0, 0^128)}: bit for bit the tag of AES-GCM with that
+ *       96-bit nonce, the stream as AAD and an empty plaintext.
  *   <li>{@code T = AES-ENC(K1, IV ‖ (g[0:8] ⊕ g[8:16]))} — the 16-byte opaque tag.
- *   <li>{@code C = AES-CTR(K1, T with bit 7 of byte 12 cleared, P)} — 128-bit big-endian counter
- *       (ZeroTier increments only the low 32 bits, which cannot wrap: the masked bit leaves
- *       2^31 blocks of room).
+ *   <li>{@code C = AES-CTR(K1, T with bit 7 of byte 12 cleared, P)}: counter blocks are the first
+ *       12 bytes of that block followed by its last 4 bytes as a big-endian counter incremented
+ *       modulo 2^32 (ZeroTier's convention; the cleared bit leaves 2^31 blocks before a wrap;
+ *       the JDK's CTR carries into the upper 96 bits instead, which cannot happen here either).
  * </ol>
  *
  * Decryption recovers {@code IV ‖ m = AES-DEC(K1, T)}, decrypts with CTR, recomputes {@code g}
- * and accepts iff {@code g[0:8] ⊕ g[8:16] == m} (8 bytes compared, in constant time).
+ * and accepts iff {@code g[0:8] ⊕ g[8:16] == m} (8 bytes compared without early exit).
  *
- * <p>The JDK refuses to initialise GCM encryption twice in a row with the same key and nonce.
- * Decrypting a duplicate packet needs exactly that (the nonce comes from the tag), so when the
- * nonce equals the previous one the GCM engine is first re-initialised with a dummy nonce whose
- * last 32 bits are non-zero (never a ZeroTier nonce).
+ * <p><b>GMAC engines</b> ({@link GmacEngine}); both give identical bytes (tested against each
+ * other and ZeroTier One's packets):
  *
- * <p>Not thread-safe: it owns mutable JDK {@link Cipher} instances and scratch buffers. Build one
- * per (key, thread) and reuse it. Data is encrypted/decrypted in place. Garbage per message is
- * the JDK's: JDK 17's GCM buffers AAD and builds a new engine on every {@code init} (about 3.7 KB
- * for a 1.4 KB packet), CTR re-initialisation about 0.1 KB; this class itself allocates nothing.
+ * <ul>
+ *   <li>{@link GmacEngine#JDK_GCM} (default): the JDK's AES-GCM with the stream as AAD (GHASH on
+ *       PCLMULQDQ), and JDK AES/CTR for the payload. JDK 17 builds a new GCM engine on every
+ *       {@code init} and buffers the AAD: about 3.8 KB of garbage per message of 1.4 KB. The
+ *       JDK refuses two consecutive GCM encryptions with one key and nonce, which decrypting a
+ *       duplicate packet needs, so for a repeated nonce the engine is first re-initialised with
+ *       a dummy nonce whose last 32 bits are non-zero (never a ZeroTier nonce): duplicates
+ *       verify as often as they arrive.
+ *   <li>{@link GmacEngine#JAVA_GHASH}: {@link Ghash}, table-driven in Java, and CTR as counter
+ *       blocks through the already keyed AES/ECB cipher (no {@code Cipher.init} per message);
+ *       allocates nothing, but costs about 1.7× the CPU per message and holds 64 KiB of tables
+ *       per instance (see docs/BENCHMARKS.md, "ZeroTier crypto").
+ * </ul>
+ *
+ * <p>Not thread-safe: it owns JDK {@link Cipher} instances, hash state and scratch buffers. Build
+ * one per (key, thread) and reuse it; data is encrypted/decrypted in place. Besides what the JDK
+ * GCM engine allocates, no method allocates.
  */
 public final class AesGmacSiv {
   /** Tag length in bytes. */
@@ -46,50 +59,112 @@ public final class AesGmacSiv {
   /** Largest AAD this implementation accepts (ZeroTier uses 11 bytes). */
   public static final int MAX_AAD_LENGTH = 64;
 
+  /** How the GMAC (GHASH) part is computed. */
+  public enum GmacEngine {
+    /** JDK AES-GCM and AES-CTR (intrinsics); fastest, about 3.8 KB of JDK garbage per message. */
+    JDK_GCM,
+    /** {@link Ghash} tables in Java, CTR over AES/ECB; no garbage, slower, 64 KiB per instance. */
+    JAVA_GHASH
+  }
+
   private static final VarHandle BE64 =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle BE32 =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  /** CTR keystream is produced this many bytes per ECB call. */
+  private static final int CHUNK = 2048;
 
-  private final SecretKeySpec k0;
-  private final SecretKeySpec k1;
-  private final Cipher gcm;
-  private final Cipher ctr;
   private final Cipher ecbEncrypt;
   private final Cipher ecbDecrypt;
-
-  private final byte[] nonce = new byte[12];
-  private final byte[] aadPadded = new byte[MAX_AAD_LENGTH];
-  private final byte[] gmac = new byte[16];
+  private final SecretKeySpec k1;
   private final byte[] block = new byte[16];
-  private final byte[] ctrIv = new byte[16];
-  private byte[] ctrOut = new byte[2048];
+  private final byte[] counters = new byte[CHUNK];
+  private final byte[] keystream = new byte[CHUNK];
+  private long lastIv;
+
+  // JAVA_GHASH
+  private final Ghash ghash;
+  private final Cipher ecbK0;
+  private final byte[] j0;
+  private final byte[] ej0;
+
+  // JDK_GCM
+  private final SecretKeySpec k0;
+  private final Cipher gcm;
+  private final Cipher jdkCtr;
+  private final byte[] nonce;
+  private final byte[] aadPadded;
+  private final byte[] gmacOut;
   private long lastNonce;
   private boolean gcmUsed;
 
   /**
+   * With the default engine, {@link GmacEngine#JDK_GCM}.
+   *
    * @param k0 32-byte GMAC key
    * @param k1 32-byte AES-ECB/CTR key
    */
   public AesGmacSiv(byte[] k0, byte[] k1) {
+    this(k0, k1, GmacEngine.JDK_GCM);
+  }
+
+  /**
+   * @param k0 32-byte GMAC key
+   * @param k1 32-byte AES-ECB/CTR key
+   * @param engine how the GMAC is computed
+   */
+  public AesGmacSiv(byte[] k0, byte[] k1, GmacEngine engine) {
     if (k0.length != 32 || k1.length != 32) {
       throw new IllegalArgumentException("AES-GMAC-SIV keys must be 32 bytes");
     }
-    this.k0 = new SecretKeySpec(k0, "AES");
-    this.k1 = new SecretKeySpec(k1, "AES");
+    Objects.requireNonNull(engine, "engine");
+    SecretKeySpec key0 = new SecretKeySpec(k0, "AES");
+    SecretKeySpec key1 = new SecretKeySpec(k1, "AES");
+    this.k1 = key1;
     try {
-      gcm = Cipher.getInstance("AES/GCM/NoPadding");
-      ctr = Cipher.getInstance("AES/CTR/NoPadding");
       ecbEncrypt = Cipher.getInstance("AES/ECB/NoPadding");
-      ecbEncrypt.init(Cipher.ENCRYPT_MODE, this.k1);
+      ecbEncrypt.init(Cipher.ENCRYPT_MODE, key1);
       ecbDecrypt = Cipher.getInstance("AES/ECB/NoPadding");
-      ecbDecrypt.init(Cipher.DECRYPT_MODE, this.k1);
+      ecbDecrypt.init(Cipher.DECRYPT_MODE, key1);
+      if (engine == GmacEngine.JAVA_GHASH) {
+        ecbK0 = Cipher.getInstance("AES/ECB/NoPadding");
+        ecbK0.init(Cipher.ENCRYPT_MODE, key0);
+        byte[] h = new byte[16];
+        ecbK0.update(new byte[16], 0, 16, h, 0);
+        ghash = new Ghash(h, 0);
+        j0 = new byte[16];
+        ej0 = new byte[16];
+        this.k0 = null;
+        gcm = null;
+        jdkCtr = null;
+        nonce = null;
+        aadPadded = null;
+        gmacOut = null;
+      } else {
+        this.k0 = key0;
+        gcm = Cipher.getInstance("AES/GCM/NoPadding");
+        jdkCtr = Cipher.getInstance("AES/CTR/NoPadding");
+        nonce = new byte[12];
+        aadPadded = new byte[MAX_AAD_LENGTH];
+        gmacOut = new byte[16];
+        ecbK0 = null;
+        ghash = null;
+        j0 = null;
+        ej0 = null;
+      }
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("JDK AES unavailable", e);
     }
   }
 
-  /** Keyed from a {@link SymmetricKey}'s K0/K1. */
+  /** Keyed from a {@link SymmetricKey}'s K0/K1, default engine. */
   public AesGmacSiv(SymmetricKey key) {
     this(key.aesK0, key.aesK1);
+  }
+
+  /** Keyed from a {@link SymmetricKey}'s K0/K1. */
+  public AesGmacSiv(SymmetricKey key, GmacEngine engine) {
+    this(key.aesK0, key.aesK1, engine);
   }
 
   /**
@@ -104,14 +179,10 @@ public final class AesGmacSiv {
       byte[] tag, int tagOffset) {
     Objects.checkFromIndexSize(tagOffset, TAG_LENGTH, tag.length);
     Objects.checkFromIndexSize(dataOffset, dataLength, data.length);
-    gmac(iv, aad, aadOffset, aadLength, data, dataOffset, dataLength);
+    long mac = gmac(iv, aad, aadOffset, aadLength, data, dataOffset, dataLength);
     BE64.set(block, 0, iv);
-    BE64.set(block, 8, (long) BE64.get(gmac, 0) ^ (long) BE64.get(gmac, 8));
-    try {
-      ecbEncrypt.update(block, 0, 16, tag, tagOffset);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    BE64.set(block, 8, mac);
+    aes(ecbEncrypt, block, 0, tag, tagOffset);
     ctr(tag, tagOffset, data, dataOffset, dataLength);
   }
 
@@ -127,51 +198,121 @@ public final class AesGmacSiv {
       byte[] data, int dataOffset, int dataLength) {
     Objects.checkFromIndexSize(tagOffset, TAG_LENGTH, tag.length);
     Objects.checkFromIndexSize(dataOffset, dataLength, data.length);
-    try {
-      ecbDecrypt.update(tag, tagOffset, 16, block, 0);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    aes(ecbDecrypt, tag, tagOffset, block, 0);
     long iv = (long) BE64.get(block, 0);
     long mac = (long) BE64.get(block, 8);
     ctr(tag, tagOffset, data, dataOffset, dataLength);
-    gmac(iv, aad, aadOffset, aadLength, data, dataOffset, dataLength);
-    long computed = (long) BE64.get(gmac, 0) ^ (long) BE64.get(gmac, 8);
+    long computed = gmac(iv, aad, aadOffset, aadLength, data, dataOffset, dataLength);
     lastIv = iv;
     return (computed ^ mac) == 0;
   }
-
-  private long lastIv;
 
   /** The 64-bit IV recovered by the last {@link #decrypt} (whether or not it authenticated). */
   public long lastDecryptedIv() {
     return lastIv;
   }
 
-  private void ctr(byte[] tag, int tagOffset, byte[] data, int dataOffset, int dataLength) {
-    System.arraycopy(tag, tagOffset, ctrIv, 0, 16);
-    ctrIv[12] &= 0x7f;
+  /** One AES block; {@code in} and {@code out} must not be the same array (the JDK would copy). */
+  private static void aes(Cipher ecb, byte[] in, int inOffset, byte[] out, int outOffset) {
     try {
-      ctr.init(Cipher.ENCRYPT_MODE, k1, new IvParameterSpec(ctrIv));
-      if (dataLength > 0) {
+      ecb.update(in, inOffset, 16, out, outOffset);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void ctr(byte[] tag, int tagOffset, byte[] data, int dataOffset, int dataLength) {
+    if (jdkCtr != null) {
+      ctrJdk(tag, tagOffset, data, dataOffset, dataLength);
+    } else {
+      ctrEcb(tag, tagOffset, data, dataOffset, dataLength);
+    }
+  }
+
+  /** JDK AES/CTR (one pass, pipelined AES-NI); re-initialised per message: 128 B of garbage. */
+  private void ctrJdk(byte[] tag, int tagOffset, byte[] data, int dataOffset, int dataLength) {
+    System.arraycopy(tag, tagOffset, block, 0, 16);
+    block[12] &= 0x7f;
+    try {
+      jdkCtr.init(Cipher.ENCRYPT_MODE, k1, new IvParameterSpec(block));
+      int p = dataOffset;
+      int remaining = dataLength;
+      while (remaining > 0) {
         // the JDK copies its input when a cipher works in place; a reused scratch array is cheaper
-        if (ctrOut.length < dataLength) {
-          ctrOut = new byte[Math.max(dataLength, 2 * ctrOut.length)];
-        }
-        ctr.doFinal(data, dataOffset, dataLength, ctrOut, 0);
-        System.arraycopy(ctrOut, 0, data, dataOffset, dataLength);
+        int n = Math.min(remaining, CHUNK);
+        int done = jdkCtr.update(data, p, n, keystream, 0);
+        System.arraycopy(keystream, 0, data, p, done);
+        p += n;
+        remaining -= n;
       }
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private void gmac(
+  /** Counter blocks through the reused AES/ECB cipher, then XOR: allocation-free. */
+  private void ctrEcb(byte[] tag, int tagOffset, byte[] data, int dataOffset, int dataLength) {
+    long prefix = (long) BE64.get(tag, tagOffset);
+    long mid = ((long) (int) BE32.get(tag, tagOffset + 8)) << 32;
+    int count = (int) BE32.get(tag, tagOffset + 12) & 0x7fffffff;
+    byte[] c = counters;
+    byte[] k = keystream;
+    int p = dataOffset;
+    int remaining = dataLength;
+    while (remaining > 0) {
+      int n = Math.min(remaining, CHUNK);
+      int bytes = (n + 15) & ~15;
+      for (int o = 0; o < bytes; o += 16) {
+        BE64.set(c, o, prefix);
+        BE64.set(c, o + 8, mid | (count++ & 0xffffffffL)); // 32-bit counter, wraps like ZeroTier's
+      }
+      try {
+        ecbEncrypt.update(c, 0, bytes, k, 0); // the JDK pipelines AES-NI over the blocks
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+      // XOR through a scratch copy so both operands share one index: C2 vectorises that byte
+      // loop (with different offsets into possibly the same array it cannot, nor long views)
+      byte[] x = counters;
+      System.arraycopy(data, p, x, 0, n);
+      for (int i = 0; i < n; i++) {
+        x[i] ^= k[i];
+      }
+      System.arraycopy(x, 0, data, p, n);
+      p += n;
+      remaining -= n;
+    }
+  }
+
+  /** g[0:8] ⊕ g[8:16] of ZeroTier's GMAC. */
+  private long gmac(
       long iv, byte[] aad, int aadOffset, int aadLength, byte[] data, int dataOffset, int dataLength) {
     if (aadLength < 0 || aadLength > MAX_AAD_LENGTH) {
       throw new IllegalArgumentException("AAD length " + aadLength);
     }
     Objects.checkFromIndexSize(aadOffset, aadLength, aad.length);
+    return ghash != null
+        ? gmacJava(iv, aad, aadOffset, aadLength, data, dataOffset, dataLength)
+        : gmacJdk(iv, aad, aadOffset, aadLength, data, dataOffset, dataLength);
+  }
+
+  private long gmacJava(
+      long iv, byte[] aad, int aadOffset, int aadLength, byte[] data, int dataOffset, int dataLength) {
+    Ghash g = ghash;
+    g.reset();
+    g.update(aad, aadOffset, aadLength);
+    g.update(data, dataOffset, dataLength);
+    int padded = (aadLength + 15) & ~15;
+    g.block(8L * (padded + dataLength), 0);
+    // GCM's pre-counter block for a 96-bit nonce: nonce ‖ 0x00000001
+    BE64.set(j0, 0, iv);
+    BE64.set(j0, 8, 1L);
+    aes(ecbK0, j0, 0, ej0, 0);
+    return g.high() ^ g.low() ^ (long) BE64.get(ej0, 0) ^ (long) BE64.get(ej0, 8);
+  }
+
+  private long gmacJdk(
+      long iv, byte[] aad, int aadOffset, int aadLength, byte[] data, int dataOffset, int dataLength) {
     int padded = (aadLength + 15) & ~15;
     System.arraycopy(aad, aadOffset, aadPadded, 0, aadLength);
     for (int i = aadLength; i < padded; i++) {
@@ -195,9 +336,10 @@ public final class AesGmacSiv {
       if (dataLength > 0) {
         gcm.updateAAD(data, dataOffset, dataLength);
       }
-      gcm.doFinal(gmac, 0);
+      gcm.doFinal(gmacOut, 0);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+    return (long) BE64.get(gmacOut, 0) ^ (long) BE64.get(gmacOut, 8);
   }
 }

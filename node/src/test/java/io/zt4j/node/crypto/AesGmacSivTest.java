@@ -2,12 +2,19 @@ package io.zt4j.node.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
-import org.junit.jupiter.api.Test;
+import io.zt4j.node.crypto.AesGmacSiv.GmacEngine;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class AesGmacSivTest {
   private static final HexFormat HEX = HexFormat.of();
@@ -32,10 +39,11 @@ class AesGmacSivTest {
     return aad;
   }
 
-  @Test
-  void decryptsWorkedExampleAndReencryptsIdentically() {
+  @ParameterizedTest
+  @EnumSource(GmacEngine.class)
+  void decryptsWorkedExampleAndReencryptsIdentically(GmacEngine engine) {
     byte[] p = HEX.parseHex(PACKET);
-    AesGmacSiv siv = new AesGmacSiv(HEX.parseHex(K0), HEX.parseHex(K1));
+    AesGmacSiv siv = new AesGmacSiv(HEX.parseHex(K0), HEX.parseHex(K1), engine);
     byte[] data = Arrays.copyOfRange(p, 27, p.length);
     assertThat(siv.decrypt(tagOf(p), 0, aadOf(p), 0, 11, data, 0, data.length)).isTrue();
     assertThat(HEX.formatHex(data)).isEqualTo(PLAIN);
@@ -48,10 +56,11 @@ class AesGmacSivTest {
     assertThat(data).isEqualTo(Arrays.copyOfRange(p, 27, p.length));
   }
 
-  @Test
-  void duplicateMessagesVerifyRepeatedly() {
+  @ParameterizedTest
+  @EnumSource(GmacEngine.class)
+  void duplicateMessagesVerifyRepeatedly(GmacEngine engine) {
     byte[] p = HEX.parseHex(PACKET);
-    AesGmacSiv siv = new AesGmacSiv(HEX.parseHex(K0), HEX.parseHex(K1));
+    AesGmacSiv siv = new AesGmacSiv(HEX.parseHex(K0), HEX.parseHex(K1), engine);
     for (int i = 0; i < 5; i++) {
       byte[] data = Arrays.copyOfRange(p, 27, p.length);
       assertThat(siv.decrypt(tagOf(p), 0, aadOf(p), 0, 11, data, 0, data.length)).as("try " + i).isTrue();
@@ -59,10 +68,11 @@ class AesGmacSivTest {
     }
   }
 
-  @Test
-  void rejectsTamperedTagAadOrData() {
+  @ParameterizedTest
+  @EnumSource(GmacEngine.class)
+  void rejectsTamperedTagAadOrData(GmacEngine engine) {
     byte[] p = HEX.parseHex(PACKET);
-    AesGmacSiv siv = new AesGmacSiv(HEX.parseHex(K0), HEX.parseHex(K1));
+    AesGmacSiv siv = new AesGmacSiv(HEX.parseHex(K0), HEX.parseHex(K1), engine);
     for (int bit = 0; bit < p.length * 8; bit += 7) {
       byte[] q = p.clone();
       q[bit >>> 3] ^= (byte) (1 << (bit & 7));
@@ -77,13 +87,50 @@ class AesGmacSivTest {
   @Property(tries = 100)
   void roundTrip(@ForAll @Size(32) byte[] k0, @ForAll @Size(32) byte[] k1, @ForAll long iv,
       @ForAll @Size(max = 16) byte[] aad, @ForAll @Size(max = 1500) byte[] plain) {
-    AesGmacSiv siv = new AesGmacSiv(k0, k1);
+    AesGmacSiv siv = new AesGmacSiv(k0, k1, GmacEngine.JDK_GCM);
     byte[] data = plain.clone();
     byte[] tag = new byte[16];
     siv.encrypt(iv, aad, 0, aad.length, data, 0, data.length, tag, 0);
-    AesGmacSiv other = new AesGmacSiv(k0, k1);
+    AesGmacSiv other = new AesGmacSiv(k0, k1, GmacEngine.JAVA_GHASH);
     assertThat(other.decrypt(tag, 0, aad, 0, aad.length, data, 0, data.length)).isTrue();
     assertThat(data).isEqualTo(plain);
     assertThat(other.lastDecryptedIv()).isEqualTo(iv);
+  }
+
+  /**
+   * The same construction built only from JDK primitives (GCM with the padded AAD and the
+   * plaintext as AAD for the GMAC, AES/CTR for the payload), as the class documentation states
+   * it; the implementation (own GHASH, CTR over ECB) must agree bit for bit.
+   */
+  @Property(tries = 100)
+  void agreesWithJdkGcmAndCtrReference(@ForAll GmacEngine engine,
+      @ForAll @Size(32) byte[] k0, @ForAll @Size(32) byte[] k1,
+      @ForAll long iv, @ForAll @Size(max = 16) byte[] aad, @ForAll @Size(max = 3000) byte[] plain)
+      throws Exception {
+    SecretKeySpec key0 = new SecretKeySpec(k0, "AES");
+    SecretKeySpec key1 = new SecretKeySpec(k1, "AES");
+    Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+    byte[] nonce = ByteBuffer.allocate(12).putLong(iv).array();
+    gcm.init(Cipher.ENCRYPT_MODE, key0, new GCMParameterSpec(128, nonce));
+    gcm.updateAAD(Arrays.copyOf(aad, (aad.length + 15) & ~15));
+    gcm.updateAAD(plain);
+    ByteBuffer g = ByteBuffer.wrap(gcm.doFinal());
+    Cipher ecb = Cipher.getInstance("AES/ECB/NoPadding");
+    ecb.init(Cipher.ENCRYPT_MODE, key1);
+    byte[] expectedTag = ecb.doFinal(
+        ByteBuffer.allocate(16).putLong(iv).putLong(g.getLong(0) ^ g.getLong(8)).array());
+    byte[] ctrIv = expectedTag.clone();
+    ctrIv[12] &= 0x7f;
+    Cipher ctr = Cipher.getInstance("AES/CTR/NoPadding");
+    ctr.init(Cipher.ENCRYPT_MODE, key1, new IvParameterSpec(ctrIv));
+    byte[] expectedData = ctr.doFinal(plain);
+
+    AesGmacSiv siv = new AesGmacSiv(k0, k1, engine);
+    byte[] data = new byte[plain.length + 7];
+    System.arraycopy(plain, 0, data, 5, plain.length);
+    byte[] tag = new byte[20];
+    siv.encrypt(iv, aad, 0, aad.length, data, 5, plain.length, tag, 3);
+    assertThat(Arrays.copyOfRange(tag, 3, 19)).isEqualTo(expectedTag);
+    assertThat(Arrays.copyOfRange(data, 5, 5 + plain.length)).isEqualTo(expectedData);
   }
 }
