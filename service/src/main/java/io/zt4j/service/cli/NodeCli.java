@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
  *   ONLINE | OFFLINE
  *   PEER &lt;address&gt; DIRECT &lt;ip/port&gt; | PEER &lt;address&gt; RELAYED
  *   MESSAGE &lt;address&gt; &lt;type id&gt; &lt;text&gt;
+ *   NETWORK &lt;nwid&gt; &lt;status&gt; &lt;name&gt; &lt;mac&gt; &lt;ip/prefix&gt;,… | NETWORK &lt;nwid&gt; LEFT
  * </pre>
  *
  * plus {@code zerotier-cli}-style {@code info} and {@code peers} tables on request.
@@ -115,6 +116,49 @@ final class NodeCli {
         out.flush();
       }
     }
+  }
+
+  /**
+   * Prints a {@code NETWORK} line when a joined network's status, name or addresses change (not
+   * for every config push): {@code NETWORK <nwid> <status> <name|-> <mac> <ip/prefix,…|->} (IPv4 first), and
+   * {@code NETWORK <nwid> LEFT} after a leave. Runs on the node loop thread.
+   */
+  static final class NetworkPrinter implements NodeRunner.NetworkListener {
+    private final PrintWriter out;
+    private final java.util.Map<Long, String> last = new java.util.HashMap<>();
+
+    NetworkPrinter(PrintWriter out) {
+      this.out = out;
+    }
+
+    @Override
+    public void networkChanged(long networkId, io.zt4j.node.vl2.NetworkOperation op,
+        io.zt4j.node.vl2.VirtualNetworkConfig c) {
+      String line;
+      if (op == io.zt4j.node.vl2.NetworkOperation.DOWN) {
+        return;
+      } else if (op == io.zt4j.node.vl2.NetworkOperation.DESTROY) {
+        last.remove(networkId);
+        line = "NETWORK " + String.format("%016x", networkId) + " LEFT";
+      } else {
+        line = networkLine(c);
+        if (line.equals(last.put(networkId, line))) {
+          return;
+        }
+      }
+      synchronized (out) {
+        out.println(line);
+        out.flush();
+      }
+    }
+  }
+
+  /** {@code NETWORK <nwid> <status> <name|-> <mac> <ip/prefix,…|->}. */
+  static String networkLine(io.zt4j.node.vl2.VirtualNetworkConfig c) {
+    return "NETWORK " + c.networkIdString() + " " + c.status().cliName() + " " + (c.name().isEmpty() ? "-" : c.name())
+        + " " + c.mac() + " " + (c.assignedAddresses().isEmpty() ? "-" : String.join(",",
+            c.assignedAddresses().stream().sorted(java.util.Comparator.comparing(a -> !a.isV4())) // IPv4 first
+                .map(a -> a.toIpString() + "/" + a.port()).toList()));
   }
 
   /** {@code zerotier-cli info} and {@code peers} style output. */

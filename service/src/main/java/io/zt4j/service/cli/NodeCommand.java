@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * </pre>
  *
  * The home is a ZeroTier One style directory (identity.secret/public, planet, moons.d, peers.d);
- * an identity is generated on first start. {@code --planet} copies a private planet into the home
+ * an identity is generated on first start. Joined networks print a {@code NETWORK} line whenever
+ * their status or addresses change (see {@link NodeCli}). {@code --planet} copies a private planet into the home
  * (a planet already there is used otherwise, else ZeroTier's public planet). With only loopback
  * bind addresses, loopback paths are allowed (a private planet on one machine).
  */
@@ -66,8 +67,8 @@ final class NodeCommand implements Runnable {
     List<String> orbit = new ArrayList<>();
 
     @Option(names = "--join", paramLabel = "NWID",
-        description = "Join this network (16 hex digits), like 'zerotier-cli join'; repeatable. Without a virtual tap"
-            + " the node takes part in the network (config, credentials, multicast directory) but drops frames.")
+        description = "Join this network (16 hex digits), like 'zerotier-cli join'; repeatable. Networks joined before"
+            + " (networks.d) are rejoined. The node's virtual tap answers ping on its addresses.")
     List<String> join = new ArrayList<>();
 
     @Option(names = "--trusted-path", paramLabel = "IP/BITS=ID",
@@ -101,7 +102,8 @@ final class NodeCommand implements Runnable {
       }
       List<InetSocketAddress> addrs = NodeCli.bindAddresses(bind, port);
       NodeRunner.Options o = new NodeRunner.Options().home(dir).name("zt4j-node")
-          .allowLoopbackPaths(NodeCli.allLoopback(addrs)).listener(e -> NodeCli.printEvent(out, e));
+          .allowLoopbackPaths(NodeCli.allLoopback(addrs)).listener(e -> NodeCli.printEvent(out, e))
+          .networkListener(new NodeCli.NetworkPrinter(out));
       for (String t : trustedPaths) {
         o.trustedPath(io.zt4j.node.TrustedPath.parse(t)
             .orElseThrow(() -> new IllegalArgumentException("--trusted-path wants IP/BITS=ID, not " + t)));
