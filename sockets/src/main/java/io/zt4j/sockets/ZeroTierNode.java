@@ -113,6 +113,7 @@ public final class ZeroTierNode implements AutoCloseable {
   private String nodeId;
   private boolean downReported;
   private volatile NodeRunner runner;
+  private volatile Thread eventThread;
 
   private ZeroTierNode(Builder b) {
     this.config = b.copy();
@@ -125,6 +126,7 @@ public final class ZeroTierNode implements AutoCloseable {
       events = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, threadName);
         t.setDaemon(true);
+        eventThread = t;
         return t;
       });
     } else {
@@ -405,8 +407,9 @@ public final class ZeroTierNode implements AutoCloseable {
 
   /**
    * Stops the node: its sockets fail with "Socket closed", its state (peers, network configs)
-   * is saved, its UDP sockets closed, and a last {@link ZeroTierEvent.NodeDown} is delivered.
-   * Idempotent.
+   * is saved, its UDP sockets closed, and a last {@link ZeroTierEvent.NodeDown} is delivered:
+   * when it returns, the listener has seen every event (unless it is called from the listener
+   * itself, or the listener takes more than 10 s). Idempotent.
    */
   @Override
   public void close() {
@@ -424,6 +427,13 @@ public final class ZeroTierNode implements AutoCloseable {
     }
     if (events != null) {
       events.shutdown();
+      if (Thread.currentThread() != eventThread) {
+        try {
+          events.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   }
 
