@@ -2,9 +2,8 @@ package io.zt4j.stack.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
-import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -56,7 +55,10 @@ class StorageTest {
   void ringMatchesAQueue(@ForAll long seed, @ForAll @IntRange(min = 1, max = 20000) int limit) {
     Random rnd = new Random(seed);
     ByteRing r = new ByteRing(limit);
-    List<Byte> model = new ArrayList<>();
+    // The model: bytes model[head, head + size), compacted when the tail runs out of room.
+    byte[] model = new byte[2 * limit + 10];
+    int head = 0;
+    int size = 0;
     byte next = 0;
     for (int step = 0; step < 200; step++) {
       int n = rnd.nextInt(limit + 10);
@@ -66,26 +68,27 @@ class StorageTest {
           src[i] = next++;
         }
         int w = r.write(src, 0, n);
-        assertThat(w).isEqualTo(Math.min(n, limit - model.size()));
-        for (int i = 0; i < w; i++) {
-          model.add(src[i]);
+        assertThat(w).isEqualTo(Math.min(n, limit - size));
+        if (head + size + w > model.length) {
+          System.arraycopy(model, head, model, 0, size);
+          head = 0;
         }
+        System.arraycopy(src, 0, model, head + size, w);
+        size += w;
         next = (byte) (src.length == 0 ? next : src[0] + w);
       } else {
         byte[] dst = new byte[n];
-        int at = model.isEmpty() ? 0 : rnd.nextInt(model.size());
+        int at = size == 0 ? 0 : rnd.nextInt(size);
         int p = r.peek(at, dst, 0, n);
-        assertThat(p).isEqualTo(Math.max(0, Math.min(n, model.size() - at)));
-        for (int i = 0; i < p; i++) {
-          assertThat(dst[i]).isEqualTo(model.get(at + i));
-        }
+        assertThat(p).isEqualTo(Math.max(0, Math.min(n, size - at)));
+        assertThat(Arrays.copyOf(dst, p)).isEqualTo(Arrays.copyOfRange(model, head + at, head + at + p));
         int k = r.read(dst, 0, n);
-        assertThat(k).isEqualTo(Math.min(n, model.size()));
-        for (int i = 0; i < k; i++) {
-          assertThat(dst[i]).isEqualTo(model.remove(0));
-        }
+        assertThat(k).isEqualTo(Math.min(n, size));
+        assertThat(Arrays.copyOf(dst, k)).isEqualTo(Arrays.copyOfRange(model, head, head + k));
+        head += k;
+        size -= k;
       }
-      assertThat(r.size()).isEqualTo(model.size());
+      assertThat(r.size()).isEqualTo(size);
       if (rnd.nextInt(10) == 0) {
         r.release();
       }
