@@ -26,8 +26,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Drives {@code zt4j idtool} in-process and checks it against zerotier-idtool's recorded behaviour. */
-class IdtoolCliTest {
+/**
+ * Drives {@code zt4j idtool} in-process and checks it against zerotier-idtool's recorded behaviour.
+ * An IT: validating every vector identity and vanity generation (memory-hard hashing) take
+ * 15–60 s on the shared machine.
+ */
+class IdtoolCliIT {
   private static final HexFormat HEX = HexFormat.of();
 
   @TempDir Path tmp;
