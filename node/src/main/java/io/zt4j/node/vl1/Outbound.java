@@ -97,8 +97,10 @@ final class Outbound {
         p.markTrusted(trustedPathId);
       } else {
         peer.cipher().armor(p, encrypt, peer.useAes());
-        vl1.expectedReplies().expect(p.packetId());
       }
+      // Unlike ZeroTier One 1.14, replies to trusted-path packets are expected too: it skips
+      // expectReplyTo for them, so an OK(WHOIS) from a root on a trusted network is ignored.
+      vl1.expectedReplies().expect(p.packetId());
     }
     if (!fragmented) {
       vl1.sendOnPath(via, p.buffer(), p.size());
