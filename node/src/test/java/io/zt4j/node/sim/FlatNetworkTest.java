@@ -3,9 +3,7 @@ package io.zt4j.node.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zt4j.node.NodeEvent;
-import io.zt4j.node.sim.TestWorlds.RootSpec;
 import io.zt4j.node.vl1.Vl1Counters;
-import io.zt4j.node.wire.World;
 import io.zt4j.testkit.simnet.SimNetwork;
 import org.junit.jupiter.api.Test;
 
@@ -13,12 +11,11 @@ import org.junit.jupiter.api.Test;
 class FlatNetworkTest {
   @Test
   void leavesGoOnlineRelayThenGoDirect() {
-    SimNetwork net = new SimNetwork(7);
-    World planet = TestWorlds.planet(0xabcdef01L, 1_000L, TestIdentities.get(0),
-        new RootSpec(TestIdentities.get(1), "1.0.0.1/9993"));
-    SimNode root = new SimNode(net, "root", net.internet().addHost("root", "1.0.0.1"), 9993, TestIdentities.get(1), planet, 1);
-    SimNode a = new SimNode(net, "a", net.internet().addHost("a", "2.0.0.2"), 9993, TestIdentities.get(2), planet, 2);
-    SimNode b = new SimNode(net, "b", net.internet().addHost("b", "3.0.0.3"), 9993, TestIdentities.get(3), planet, 3);
+    SimPlanet p = new SimPlanet(7, 0xabcdef01L);
+    SimNetwork net = p.net;
+    SimNode root = p.root();
+    SimNode a = p.node("a", "2.0.0.2", 2);
+    SimNode b = p.node("b", "3.0.0.3", 3);
     root.start();
     a.start();
     b.start();

@@ -6,14 +6,12 @@ import static io.zt4j.node.vl1.Vl1Constants.PEER_PING_PERIOD_MILLIS;
 import static io.zt4j.node.vl1.Vl1Constants.PING_CHECK_INTERVAL_MILLIS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zt4j.node.sim.TestWorlds.RootSpec;
 import io.zt4j.node.vl2.AdHocNetwork;
 import io.zt4j.node.vl2.ManagedAddresses;
 import io.zt4j.node.vl2.NetworkStatus;
 import io.zt4j.node.vl2.TestFrames;
 import io.zt4j.node.wire.InetAddress;
 import io.zt4j.node.wire.MAC;
-import io.zt4j.node.wire.World;
 import io.zt4j.testkit.simnet.SimNetwork;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +31,11 @@ class KeepaliveSimTest {
 
   @Test
   void anIdleDirectPathGetsHeartbeatsAndHellosAtZeroTiersPeriods() {
-    SimNetwork net = new SimNetwork(17);
-    World planet = TestWorlds.planet(0xabcdef06L, 1_000L, TestIdentities.get(0),
-        new RootSpec(TestIdentities.get(1), "1.0.0.1/9993"));
-    SimNode root = new SimNode(net, "root", net.internet().addHost("root", "1.0.0.1"), 9993, TestIdentities.get(1), planet, 1);
-    SimNode a = new SimNode(net, "a", net.internet().addHost("a", "2.0.0.2"), 9993, TestIdentities.get(2), planet, 2);
-    SimNode b = new SimNode(net, "b", net.internet().addHost("b", "3.0.0.3"), 9993, TestIdentities.get(3), planet, 3);
+    SimPlanet sim = new SimPlanet(17, 0xabcdef06L);
+    SimNetwork net = sim.net;
+    SimNode root = sim.root();
+    SimNode a = sim.node("a", "2.0.0.2", 2);
+    SimNode b = sim.node("b", "3.0.0.3", 3);
     root.start();
     a.start();
     b.start();

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zt4j.node.NodeConfig;
 import io.zt4j.node.TrustedPath;
-import io.zt4j.node.sim.TestWorlds.RootSpec;
 import io.zt4j.node.vl1.Vl1Counters;
 import io.zt4j.node.wire.CipherSuite;
 import io.zt4j.node.wire.InetAddress;
-import io.zt4j.node.wire.World;
 import io.zt4j.testkit.simnet.Datagram;
 import io.zt4j.testkit.simnet.SimNetwork;
 import java.nio.ByteBuffer;
@@ -25,13 +23,12 @@ import org.junit.jupiter.api.Test;
  */
 class TrustedPathSimTest {
   static final long ID = 0x1122334455667788L;
-  final SimNetwork net = new SimNetwork(41);
-  final World planet = TestWorlds.planet(0xabcdef05L, 1_000L, TestIdentities.get(0),
-      new RootSpec(TestIdentities.get(1), "1.0.0.1/9993"));
+  final SimPlanet sim = new SimPlanet(41, 0xabcdef05L);
+  final SimNetwork net = sim.net;
   final List<Datagram> wire = new ArrayList<>();
 
   SimNode node(String name, String ip, int id, Consumer<NodeConfig.Builder> cfg) {
-    return new SimNode(net, name, net.internet().addHost(name, ip), 9993, TestIdentities.get(id), planet, id, cfg);
+    return sim.node(name, ip, id, cfg);
   }
 
   static Consumer<NodeConfig.Builder> trust(String network, long id) {
