@@ -33,6 +33,7 @@ class ControllerEndToEndSimTest {
   final SimNode ctlNode = node("ctl", "1.0.0.2", 2);
   final SimNode a = node("a", "2.0.0.2", 3);
   final SimNode b = node("b", "3.0.0.3", 4);
+  final SimNode c = node("c", "4.0.0.4", 5);
   NetworkController records;
   ConfigIssuer issuer;
   ControllerHook hook;
@@ -251,5 +252,69 @@ class ControllerEndToEndSimTest {
     change(() -> records.updateNetwork(nwid, RecordJson.MAPPER.readTree("{\"name\":\"bigger\"}")));
     assertThat(net.runUntil(() -> "bigger".equals(a.network(nwid).name()), net.nowMillis() + 5_000)).isTrue();
     assertThat(a.node().vl2().network(nwid).flatMap(n -> n.config()).orElseThrow().rules()).hasSize(1000);
+  }
+
+  /**
+   * Multicast and broadcast on a network of our controller: a group reaches exactly its
+   * subscribers, broadcast everyone; the network's multicast limit and broadcast switch, changed
+   * in the records, are pushed and take effect.
+   */
+  @Test
+  void multicastAndBroadcastFollowTheControllersSettings() throws Exception {
+    for (SimNode n : List.of(root, ctlNode, a, b, c)) {
+      n.start();
+    }
+    assertThat(net.runUntil(() -> a.online() && b.online() && c.online() && ctlNode.online(), 30_000)).isTrue();
+    attachController();
+    long nwid = (ctlNode.address().toLong() << 24) | 0x00ca57L;
+    change(() -> records.updateNetwork(nwid, RecordJson.MAPPER.readTree("""
+        {"name": "mc", "private": true, "enableBroadcast": true, "multicastLimit": 32,
+         "v4AssignMode": {"zt": true},
+         "ipAssignmentPools": [{"ipRangeStart": "10.147.19.1", "ipRangeEnd": "10.147.19.254"}],
+         "routes": [{"target": "10.147.19.0/24", "via": null}]}""")));
+    for (SimNode n : List.of(a, b, c)) {
+      change(() -> records.updateMember(nwid, n.address().toLong(), RecordJson.MAPPER.readTree("{\"authorized\":true}")));
+      n.join(nwid);
+    }
+    assertThat(net.runUntil(() -> List.of(a, b, c).stream().allMatch(n -> status(n, nwid, NetworkStatus.OK)),
+        net.nowMillis() + 10_000)).isTrue();
+    MAC aMac = a.network(nwid).mac();
+    String aIp = a.network(nwid).ipv4Addresses().get(0).toIpString();
+
+    io.zt4j.node.wire.MulticastGroup g = new io.zt4j.node.wire.MulticastGroup(MAC.of(0x01, 0x00, 0x5e, 0x01, 0x02, 0x03), 0);
+    c.subscribe(nwid, g);
+    net.runFor(1_000);
+    byte[] mcast = TestFrames.ipv4(0, 17, aIp, "239.1.2.3", TestFrames.udp(5000, 5000, 8));
+    a.tapSend(nwid, aMac, g.mac(), 0x0800, mcast);
+    assertThat(net.runUntil(() -> !c.tapFrames().isEmpty(), net.nowMillis() + 5_000)).isTrue();
+    net.runFor(2_000);
+    assertThat(c.tapFrames()).extracting(SimNode.TapFrame::data).containsExactly(mcast);
+    assertThat(b.tapFrames()).as("b is not subscribed").isEmpty();
+
+    byte[] bcast = TestFrames.ipv4(0, 17, aIp, "10.147.19.255", TestFrames.udp(137, 137, 8));
+    a.tapSend(nwid, aMac, MAC.BROADCAST, 0x0800, bcast);
+    assertThat(net.runUntil(() -> b.tapFrames().size() == 1 && c.tapFrames().size() == 2,
+        net.nowMillis() + 5_000)).isTrue();
+
+    // Multicast limit 1: of two subscribers, one gets the frame.
+    b.subscribe(nwid, g);
+    change(() -> records.updateNetwork(nwid, RecordJson.MAPPER.readTree("{\"multicastLimit\":1}")));
+    assertThat(net.runUntil(() -> a.node().vl2().network(nwid).flatMap(n -> n.config())
+        .map(cfg -> cfg.multicastLimit() == 1).orElse(false), net.nowMillis() + 5_000)).as("limit pushed").isTrue();
+    net.runFor(1_000);
+    int before = b.tapFrames().size() + c.tapFrames().size();
+    a.tapSend(nwid, aMac, g.mac(), 0x0800, mcast);
+    net.runFor(3_000);
+    assertThat(b.tapFrames().size() + c.tapFrames().size() - before).isEqualTo(1);
+
+    // Broadcast switched off: pushed, and a's broadcasts go nowhere.
+    change(() -> records.updateNetwork(nwid, RecordJson.MAPPER.readTree("{\"enableBroadcast\":false}")));
+    assertThat(net.runUntil(() -> !a.network(nwid).broadcastEnabled(), net.nowMillis() + 5_000)).isTrue();
+    int bBefore = b.tapFrames().size();
+    int cBefore = c.tapFrames().size();
+    a.tapSend(nwid, aMac, MAC.BROADCAST, 0x0800, bcast);
+    net.runFor(3_000);
+    assertThat(b.tapFrames()).hasSize(bBefore);
+    assertThat(c.tapFrames()).hasSize(cBefore);
   }
 }
