@@ -28,6 +28,16 @@ class TcpLossyLinkPropertyTest {
       @ForAll @IntRange(min = 0, max = 200_000) int bytesBtoA,
       @ForAll boolean cubic,
       @ForAll boolean sack) throws Exception {
+    transfer(seed, loss, dup, reorder, delayMs, 1500, bytesAtoB, bytesBtoA, cubic, sack);
+  }
+
+  /**
+   * One connection over a {@link SimNet} link with these faults, {@code bytesAtoB} and
+   * {@code bytesBtoA} at once; asserts exact delivery (SHA-256), the stall budget, RTO sanity and
+   * a clean close of both ends. Returns the virtual time the transfer took.
+   */
+  static long transfer(long seed, double loss, double dup, double reorder, int delayMs, int mtu, long bytesAtoB,
+      long bytesBtoA, boolean cubic, boolean sack) throws Exception {
     SimNet net = new SimNet(seed);
     if (System.getenv("TCP_TRACE") != null) {
       net.trace = System.out;
@@ -42,13 +52,13 @@ class TcpLossyLinkPropertyTest {
     cfg.sack = sack;
     cfg.synRetries = 30;
     cfg.maxRetransmits = 30;
-    SimNet.Host a = net.host(0x0A000001, 1500, cfg);
-    SimNet.Host b = net.host(0x0A000002, 1500, cfg);
+    SimNet.Host a = net.host(0x0A000001, mtu, cfg);
+    SimNet.Host b = net.host(0x0A000002, mtu, cfg);
     TcpListener l = b.tcp.listen(0, 0, 80, 4);
     long startNanos = net.now;
     TcpSocket c = a.tcp.connect(b.hi, b.lo, 80, net.now);
     TcpSocket s = null;
-    long deadline = net.now + 600_000 * MS;
+    long deadline = net.now + Math.max(600_000 * MS, (bytesAtoB + bytesBtoA) / 100_000 * 1_000 * MS);
     Pump ab = new Pump(seed ^ 1, bytesAtoB);
     Pump ba = new Pump(seed ^ 2, bytesBtoA);
     long lastProgress = net.now;
@@ -105,6 +115,7 @@ class TcpLossyLinkPropertyTest {
     assertThat(budget.maxBaseRtoNanos).as("largest RTO before backoff (handshake took %d ms)", handshake / MS)
         .isLessThan(Math.max(3_000 * MS, 4 * handshake));
 
+    long took = net.now - startNanos;
     c.close(net.now);
     s.close(net.now);
     net.runUntil(net.now + 400_000 * MS);
@@ -114,6 +125,7 @@ class TcpLossyLinkPropertyTest {
     net.runUntil(net.now + 120_000 * MS);
     assertThat(a.tcp.connectionCount()).isZero();
     assertThat(b.tcp.connectionCount()).isZero();
+    return took;
   }
 
   static String dump(TcpSocket x) {
