@@ -204,7 +204,9 @@ public final class SocketBench {
         all.add(c);
         all.add(s);
       }
-      Thread.sleep(500); // delayed ACKs go out
+      // delayed ACKs go out, and idle TCP connections release their ring buffers (after 1 s
+      // without traffic)
+      Thread.sleep(2500);
       long after = usedHeap();
       long per = (after - before) / n;
       for (Socket s : all) {

@@ -101,6 +101,20 @@ final class MemoryLink {
     head = 0;
   }
 
+  /**
+   * Drops the slots beyond {@code slotCount} once nothing is queued (a burst, such as 10,000
+   * delayed ACKs firing in one poll, grows the link; memory measurements should not count it).
+   */
+  void trim(int slotCount) {
+    if (count == 0 && slots.length > slotCount) {
+      slots = java.util.Arrays.copyOf(slots, slotCount);
+      lens = new int[slotCount];
+      src = new long[slotCount];
+      dst = new long[slotCount];
+      head = 0;
+    }
+  }
+
   Host host(int v4, TcpConfig cfg) {
     Host h = new Host(v4, cfg, 1234 + hosts.size());
     hosts.add(h);

@@ -105,6 +105,11 @@ public final class ByteQueue {
 
   // ------------------------------------------------------------------ producer side
 
+  /** Size of the chunk the producer writes into (tests: memory held by a quiet queue). */
+  int tailChunkBytes() {
+    return tail.data.length;
+  }
+
   /** Room for more bytes (producer only). */
   public int free() {
     return (int) Math.max(0, capacity - (producerWritten - (long) READ.getAcquire(this)));
@@ -131,10 +136,20 @@ public final class ByteQueue {
    * the queue is full, or it wrote less than offered. Returns the bytes added. Producer only.
    */
   public int fill(Source source) {
+    return fill(source, Integer.MAX_VALUE);
+  }
+
+  /**
+   * {@link #fill(Source)} from a source known to hold {@code expected} bytes: new chunks are
+   * sized for that, not for all the free room, and a source with nothing ({@code expected <= 0})
+   * is not called. So a connection that receives a byte now and then holds a small chunk, not
+   * a {@link #MAX_CHUNK} one per readiness event. Producer only.
+   */
+  public int fill(Source source, int expected) {
     int total = 0;
     int room = free();
-    while (room > 0) {
-      Chunk t = room(room);
+    while (room > 0 && total < expected) {
+      Chunk t = room(Math.min(room, expected - total));
       int offer = Math.min(room, t.data.length - t.limit);
       int k = source.fill(t.data, t.limit, offer);
       if (k <= 0) {

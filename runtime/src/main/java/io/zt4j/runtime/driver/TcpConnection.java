@@ -275,7 +275,7 @@ public final class TcpConnection extends DriverSocket {
       return;
     }
     for (int round = 0; ; round++) {
-      int n = rx.fill(rxSource);
+      int n = rx.fill(rxSource, s.available());
       if (!sawEof && s.available() == 0 && s.receive(NOTHING, 0, 0, now) == TcpSocket.EOF) {
         sawEof = true; // a short read stops the fill before the FIN is seen
       }
