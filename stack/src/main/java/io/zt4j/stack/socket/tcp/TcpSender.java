@@ -80,6 +80,8 @@ final class TcpSender {
   long bytesAcked;
   int rtoExpiries;
   int fastRecoveries;
+  /** ACKs that carried a D-SACK block (RFC 2883): duplicates the peer received. */
+  long dsacksReceived;
 
   TcpSender(TcpSocket socket, int sendLimit, RtoEstimator rto) {
     this.socket = socket;
@@ -295,14 +297,22 @@ final class TcpSender {
       maxSndWnd = Math.max(maxSndWnd, newWnd);
     }
     boolean sackNews = false;
+    boolean dsack = false;
     if (sackOk && opts.sackCount > 0) {
-      for (int i = 0; i < opts.sackCount; i++) {
+      dsack = isDsack(opts, segAck);
+      if (dsack) {
+        dsacksReceived++;
+      }
+      for (int i = dsack ? 1 : 0; i < opts.sackCount; i++) {
         sackNews |= scoreboard.add(opts.sackLeft[i], opts.sackRight[i], Seq.max(segAck, sndUna), sndMax);
       }
     }
     if (Seq.gt(segAck, sndUna)) {
       onNewAck(segAck, opts, nowNanos, tsNowMs);
-    } else if (segAck == sndUna && seqLen == 0 && !windowChanged && sndMax != sndUna) {
+    } else if (segAck == sndUna && seqLen == 0 && !windowChanged && sndMax != sndUna && !(dsack && !sackNews)) {
+      // an ACK whose only news is a D-SACK reports a duplicate the peer received (network
+      // duplication or our spurious retransmission), not a loss: it is no duplicate ACK
+      // (RFC 2883 §4.1, RFC 6675 counts SACK information, not ACKs)
       dupAcks++;
     } else if (segAck == sndUna && sackNews && sndMax != sndUna) {
       dupAcks++;
@@ -316,6 +326,22 @@ final class TcpSender {
       persistAt = Long.MAX_VALUE;
     }
     return ACK_OK;
+  }
+
+  /**
+   * RFC 2883 §4: the first SACK block is a D-SACK when it lies at or below the cumulative ACK,
+   * or inside the second block.
+   */
+  static boolean isDsack(TcpOptions opts, int segAck) {
+    int l0 = opts.sackLeft[0];
+    int r0 = opts.sackRight[0];
+    if (!Seq.lt(l0, r0)) {
+      return false;
+    }
+    if (Seq.le(r0, segAck)) {
+      return true;
+    }
+    return opts.sackCount > 1 && Seq.le(opts.sackLeft[1], l0) && Seq.le(r0, opts.sackRight[1]);
   }
 
   private void onNewAck(int segAck, TcpOptions opts, long nowNanos, int tsNowMs) {

@@ -389,6 +389,11 @@ public final class TcpSocket extends TcpEndpoint {
     return sender.rtoExpiries;
   }
 
+  /** ACKs from the peer that reported a duplicate it received (D-SACK, RFC 2883). */
+  public long dsacksReceived() {
+    return sender.dsacksReceived;
+  }
+
   public int fastRecoveries() {
     return sender.fastRecoveries;
   }

@@ -686,4 +686,43 @@ class TcpScriptedTest {
     assertThat(ack).as("the data is acknowledged").isNotNull();
     assertThat(ack.ack()).isEqualTo(PEER_ISS + 9);
   }
+
+  @Test
+  void dsackAcksAreNotDuplicateAcks_rfc2883() {
+    Script sc = new Script();
+    TcpSocket s = established(sc);
+    int port = s.localPort();
+    byte[] data = new byte[1448 * 8];
+    s.send(data, 0, data.length, sc.now);
+    int first = sc.next().seq();
+    sc.out.clear();
+    int una = first + 1448;
+    sc.peer(80, port).seq(PEER_ISS + 1).ack(una).send();
+    sc.out.clear();
+    // the peer got the first segment twice (the network duplicated it): three ACKs at SND.UNA,
+    // each reporting that duplicate as a D-SACK below the cumulative ACK, and nothing else
+    for (int i = 0; i < 3; i++) {
+      sc.peer(80, port).seq(PEER_ISS + 1).ack(una).sack(first, una).send();
+    }
+    assertThat(s.dsacksReceived()).isEqualTo(3);
+    assertThat(s.fastRecoveries()).as("no loss was reported").isZero();
+    assertThat(s.segmentsRetransmitted()).isZero();
+    sc.expectNothing();
+    // a D-SACK inside the second block (RFC 2883 §4.2 example) carries the second block as news:
+    // that block counts (it is SACK information), the D-SACK itself does not
+    sc.peer(80, port).seq(PEER_ISS + 1).ack(una).sack(una + 1448 * 3, una + 1448 * 4)
+        .sack(una + 1448 * 2, una + 1448 * 5).send();
+    assertThat(s.dsacksReceived()).isEqualTo(4);
+    assertThat(s.sender.scoreboard.isEmpty()).isFalse();
+    // real loss reports still trigger fast retransmit
+    for (int i = 0; i < 3; i++) {
+      sc.peer(80, port).seq(PEER_ISS + 1).ack(una).sack(una + 1448 * 2, una + 1448 * (5 + i)).send();
+    }
+    boolean hole = false;
+    while (!sc.out.isEmpty()) {
+      hole |= sc.next().seq() == una;
+    }
+    assertThat(hole).as("the hole at SND.UNA was retransmitted").isTrue();
+    assertThat(s.fastRecoveries()).isEqualTo(1);
+  }
 }
