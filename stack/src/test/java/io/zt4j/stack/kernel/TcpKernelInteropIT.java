@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Test;
  * from our HTTP-ish server and we download from {@code python3 -m http.server}, 200 MB each way
  * with SHA-256 checks, then 20 MB each way with 2% loss and 10 ms delay in both directions
  * injected by the harness relay; refused, reset and half-closed connections behave as the
- * kernel expects. Throughputs are printed. Root only.
+ * kernel expects. Throughputs are printed. Over the lossy link the kernel's server socket is
+ * pinned to CUBIC like our stack (the host's default here is BBR, which ignores random loss and
+ * would make the comparison meaningless). Root only.
  */
 class TcpKernelInteropIT {
   static final String KERNEL_MAC = "02:77:00:00:00:01";
@@ -99,7 +101,7 @@ class TcpKernelInteropIT {
   void bothDirectionsWithTwoPercentLossAndTenMillisecondsDelay() throws Exception {
     TcpApps.HttpServer server = startOurServer(8080);
     Path dir = servedDirectory(IMPAIRED);
-    startPythonServer(dir, 8000);
+    startPythonServer(dir, 8000, "cubic");
     tap.impairToKernel(LOSSY).impairFromKernel(LOSSY);
 
     Transfer toKernel = curl("10.77.0.2", IMPAIRED, Duration.ofSeconds(240));
@@ -320,6 +322,19 @@ class TcpKernelInteropIT {
     ns.exec("python3", "-m", "http.server", Integer.toString(port), "--bind", "10.77.0.1", "--directory",
         dir.toString());
     assertThat(ns.awaitListening("tcp4", port, T)).as("python3 http.server listening").isTrue();
+  }
+
+  /** python3's http.server with its listening socket (and so its connections) on {@code cc}. */
+  void startPythonServer(Path dir, int port, String cc) {
+    ns.exec("python3", "-c", String.join("\n",
+        "import functools, http.server, socket, sys",
+        "class Server(http.server.ThreadingHTTPServer):",
+        "    def server_bind(self):",
+        "        self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, sys.argv[3].encode())",
+        "        super().server_bind()",
+        "handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])",
+        "Server(('10.77.0.1', int(sys.argv[2])), handler).serve_forever()"), dir.toString(), Integer.toString(port), cc);
+    assertThat(ns.awaitListening("tcp4", port, T)).as("python3 http.server (%s) listening", cc).isTrue();
   }
 
   /** Linux curl downloads {@code size} bytes from our server; checks length and SHA-256. */
