@@ -12,6 +12,9 @@ package io.zt4j.stack.wire;
 public final class Checksum {
   private static final java.lang.invoke.VarHandle LONG =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+  private static final java.lang.invoke.VarHandle LONG_LE =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long LOW32 = 0xFFFF_FFFFL;
 
   private Checksum() {}
 
@@ -23,9 +26,32 @@ public final class Checksum {
   public static long add(long sum, byte[] buf, int off, int len) {
     int i = off;
     int end = off + len;
-    // 8 bytes per step as one big-endian long, added as two 32-bit halves: one's complement
-    // sums may be accumulated in wider words and folded at the end (RFC 1071 §2 (B), (C)).
-    // The long accumulator cannot overflow before 2^30 steps (8 GiB).
+    if (len >= 32) {
+      // The bulk, 32 bytes per step: little-endian loads (no byte swap on x86/ARM), each long
+      // added as two 32-bit halves into four independent accumulators (no carry chain between
+      // them). One's complement sums may be accumulated in wider words and folded at the end
+      // (RFC 1071 §2 (C)), and summing byte-swapped words gives the byte-swapped sum (§2 (B)), so
+      // the folded little-endian sum is swapped back before joining the big-endian one. Each
+      // accumulator grows by < 2^33 per step: no overflow before 2^30 steps (32 GiB).
+      long s0 = 0;
+      long s1 = 0;
+      long s2 = 0;
+      long s3 = 0;
+      while (end - i >= 32) {
+        long a = (long) LONG_LE.get(buf, i);
+        long b = (long) LONG_LE.get(buf, i + 8);
+        long c = (long) LONG_LE.get(buf, i + 16);
+        long d = (long) LONG_LE.get(buf, i + 24);
+        s0 += (a >>> 32) + (b >>> 32);
+        s1 += (a & LOW32) + (b & LOW32);
+        s2 += (c >>> 32) + (d >>> 32);
+        s3 += (c & LOW32) + (d & LOW32);
+        i += 32;
+      }
+      int f = fold(s0 + s1 + s2 + s3);
+      sum += ((f & 0xFF) << 8) | (f >>> 8);
+    }
+    // the rest 8 bytes per step as one big-endian long, added as two 32-bit halves
     while (end - i >= 8) {
       long w = (long) LONG.get(buf, i);
       sum += (w >>> 32) + (w & 0xFFFF_FFFFL);

@@ -110,4 +110,27 @@ class ChecksumTest {
     long fast = Checksum.add(start & 0xFFFF_FFFFL, data, off, data.length - off);
     assertThat(Checksum.fold(fast)).isEqualTo(Checksum.fold(naive));
   }
+
+  @Test
+  void uniformBuffersAcrossTheBulkPathMatchTheNaiveSum() {
+    // all-zero and all-ones data are where a byte-swapped partial sum could be confused with its
+    // other one's-complement zero (0x0000 vs 0xFFFF)
+    for (int fill : new int[] {0x00, 0xFF, 0x80, 0x01}) {
+      for (int len : new int[] {31, 32, 33, 64, 2748, 2749}) {
+        byte[] data = new byte[len + 3];
+        java.util.Arrays.fill(data, (byte) fill);
+        for (int off = 0; off <= 3; off++) {
+          for (long start : new long[] {0, 1, 0xFFFF, 0x1_2345}) {
+            int n = len + 3 - off;
+            long naive = start;
+            for (int i = off; i < off + n; i += 2) {
+              naive += ((data[i] & 0xFF) << 8) | (i + 1 < off + n ? data[i + 1] & 0xFF : 0);
+            }
+            assertThat(Checksum.fold(Checksum.add(start, data, off, n)))
+                .as("fill %x len %d off %d start %x", fill, n, off, start).isEqualTo(Checksum.fold(naive));
+          }
+        }
+      }
+    }
+  }
 }
