@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -21,7 +22,7 @@ import java.util.Locale;
  * loopback TCP through java.net sockets, measured in the same run.
  *
  * <pre>
- * java -cp bench/target/benchmarks.jar io.zt4j.bench.tcp.TcpBench [bulk|rr|cps|mem|all] [--mb N] [--mtu N]
+ * java -cp bench/target/benchmarks.jar io.zt4j.bench.tcp.TcpBench [bulk|rr|cps|mem|all] [--mb N] [--mtu N] [--runs N]
  * </pre>
  */
 public final class TcpBench {
@@ -32,22 +33,36 @@ public final class TcpBench {
     long mb = 1024;
     int mtu = 0;
     int conns = 10_000;
+    int runs = 3;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--mb" -> mb = Long.parseLong(args[++i]);
         case "--mtu" -> mtu = Integer.parseInt(args[++i]);
         case "--conns" -> conns = Integer.parseInt(args[++i]);
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException(args[i]);
       }
     }
     if (what.equals("bulk") || what.equals("all")) {
       long bytes = mb << 20;
-      double kernel = kernelBulk(bytes);
-      System.out.printf(Locale.ROOT, "bulk kernel-loopback        %8.2f Gbit/s%n", kernel);
       int[] mtus = mtu > 0 ? new int[] {mtu} : new int[] {2800, 9000, 65535};
-      for (int m : mtus) {
-        double ours = zt4jBulk(bytes, m);
-        System.out.printf(Locale.ROOT, "bulk zt4j mtu=%-5d          %8.2f Gbit/s  ratio %.2f%n", m, ours, ours / kernel);
+      // rounds interleave the kernel and every MTU so they see the same machine load; the
+      // medians are reported (a shared 2-core machine swings by 2-3x from second to second)
+      double[] kernel = new double[runs];
+      double[][] ours = new double[mtus.length][runs];
+      for (int r = 0; r < runs; r++) {
+        kernel[r] = kernelBulk(bytes);
+        for (int k = 0; k < mtus.length; k++) {
+          ours[k][r] = zt4jBulk(bytes, mtus[k]);
+        }
+      }
+      double km = median(kernel);
+      System.out.printf(Locale.ROOT, "bulk kernel-loopback        %8.2f Gbit/s  (median of %d: %s)%n", km, runs,
+          Arrays.toString(round(kernel)));
+      for (int k = 0; k < mtus.length; k++) {
+        double m = median(ours[k]);
+        System.out.printf(Locale.ROOT, "bulk zt4j mtu=%-5d          %8.2f Gbit/s  ratio %.2f  (median of %d: %s)%n", mtus[k], m,
+            m / km, runs, Arrays.toString(round(ours[k])));
       }
     }
     if (what.equals("rr") || what.equals("all")) {
@@ -66,6 +81,20 @@ public final class TcpBench {
     if (what.equals("mem") || what.equals("all")) {
       memory(conns);
     }
+  }
+
+  static double median(double[] v) {
+    double[] c = v.clone();
+    Arrays.sort(c);
+    return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
+  }
+
+  static double[] round(double[] v) {
+    double[] c = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      c[i] = Math.round(v[i] * 100) / 100.0;
+    }
+    return c;
   }
 
   // ------------------------------------------------------------------ bulk
