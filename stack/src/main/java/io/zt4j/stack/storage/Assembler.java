@@ -15,9 +15,13 @@ public final class Assembler {
   /** Ranges kept at most; a segment that would need more is refused (the sender retransmits). */
   public static final int MAX_RANGES = 32;
 
-  private final int[] start = new int[MAX_RANGES];
-  private final int[] end = new int[MAX_RANGES];
-  private final long[] stamp = new long[MAX_RANGES];
+  private static final int[] NO_INTS = new int[0];
+  private static final long[] NO_LONGS = new long[0];
+
+  // allocated on the first out-of-order range, dropped again by release() (idle connections)
+  private int[] start = NO_INTS;
+  private int[] end = NO_INTS;
+  private long[] stamp = NO_LONGS;
   private int count;
   private long clock;
 
@@ -41,6 +45,20 @@ public final class Assembler {
     count = 0;
   }
 
+  /** Gives the range tables back when empty (they are allocated again on the next add). */
+  public void release() {
+    if (count == 0) {
+      start = NO_INTS;
+      end = NO_INTS;
+      stamp = NO_LONGS;
+    }
+  }
+
+  /** Bytes of range tables held (0 until out-of-order data arrives, and after release). */
+  public int tableBytes() {
+    return start.length * 8 + stamp.length * 8;
+  }
+
   /**
    * Records {@code [s, e)} as received. Returns false, changing nothing, when it would need a
    * new range and all {@link #MAX_RANGES} are in use.
@@ -58,6 +76,11 @@ public final class Assembler {
     if (i == count || Seq.lt(e, start[i])) {
       if (count == MAX_RANGES) {
         return false;
+      }
+      if (start.length == 0) {
+        start = new int[MAX_RANGES];
+        end = new int[MAX_RANGES];
+        stamp = new long[MAX_RANGES];
       }
       System.arraycopy(start, i, start, i + 1, count - i);
       System.arraycopy(end, i, end, i + 1, count - i);

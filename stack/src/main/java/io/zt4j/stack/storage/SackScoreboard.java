@@ -15,8 +15,11 @@ import io.zt4j.stack.wire.Seq;
 public final class SackScoreboard {
   public static final int MAX_RANGES = 32;
 
-  private final int[] start = new int[MAX_RANGES];
-  private final int[] end = new int[MAX_RANGES];
+  private static final int[] NO_INTS = new int[0];
+
+  // allocated on the first SACK block, dropped again by release() (idle connections)
+  private int[] start = NO_INTS;
+  private int[] end = NO_INTS;
   private int count;
   private long sackedBytes;
 
@@ -51,6 +54,19 @@ public final class SackScoreboard {
     sackedBytes = 0;
   }
 
+  /** Gives the range tables back when empty (they are allocated again on the next add). */
+  public void release() {
+    if (count == 0) {
+      start = NO_INTS;
+      end = NO_INTS;
+    }
+  }
+
+  /** Bytes of range tables held (0 until a SACK block arrives, and after release). */
+  public int tableBytes() {
+    return start.length * 8;
+  }
+
   /**
    * Records a SACK block, clipped to {@code (sndUna, sndMax]}. Returns true when it marked bytes
    * not marked before.
@@ -68,6 +84,10 @@ public final class SackScoreboard {
     if (i == count || Seq.lt(e, start[i])) {
       if (count == MAX_RANGES) {
         return false;
+      }
+      if (start.length == 0) {
+        start = new int[MAX_RANGES];
+        end = new int[MAX_RANGES];
       }
       System.arraycopy(start, i, start, i + 1, count - i);
       System.arraycopy(end, i, end, i + 1, count - i);

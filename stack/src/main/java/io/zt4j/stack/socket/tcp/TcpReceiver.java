@@ -224,6 +224,7 @@ final class TcpReceiver {
   void releaseMemory() {
     if (ring.isEmpty() && ooo.isEmpty()) {
       ring.release();
+      ooo.release();
     }
   }
 }

@@ -358,9 +358,13 @@ public final class TcpSocket extends TcpEndpoint {
     return receiver.ring.limit();
   }
 
-  /** Bytes of buffer memory this connection holds now (send + receive rings). */
+  /**
+   * Bytes of buffer memory this connection holds now: send and receive rings, and the SACK
+   * scoreboard and out-of-order range tables (all allocated on use, released when idle).
+   */
   public int bufferBytes() {
-    return sender.ring.allocated() + receiver.ring.allocated();
+    return sender.ring.allocated() + receiver.ring.allocated() + sender.scoreboard.tableBytes()
+        + receiver.ooo.tableBytes();
   }
 
   /** Smoothed RTT (0 before the first sample). */
@@ -858,6 +862,8 @@ public final class TcpSocket extends TcpEndpoint {
     keepaliveAt = Long.MAX_VALUE;
     lingerAt = Long.MAX_VALUE;
     sender.ring.release();
+    sender.scoreboard.clear();
+    sender.scoreboard.release();
     receiver.releaseMemory();
   }
 
@@ -995,6 +1001,7 @@ public final class TcpSocket extends TcpEndpoint {
     if (sender.ring.isEmpty()) {
       sender.ring.release();
     }
+    sender.scoreboard.release();
     receiver.releaseMemory();
   }
 

@@ -725,4 +725,33 @@ class TcpScriptedTest {
     assertThat(hole).as("the hole at SND.UNA was retransmitted").isTrue();
     assertThat(s.fastRecoveries()).isEqualTo(1);
   }
+
+  @Test
+  void idleConnectionsGiveBackRingsAndRangeTables() {
+    Script sc = new Script();
+    TcpSocket s = established(sc);
+    int port = s.localPort();
+    assertThat(s.bufferBytes()).as("nothing allocated before use").isZero();
+    // receive side: a segment out of order (range table), then the hole, then the app reads it
+    sc.peer(80, port).seq(PEER_ISS + 1 + 100).ack(iss(s) + 1).payload(new byte[100]).send();
+    assertThat(s.receiver.ooo.tableBytes()).isPositive();
+    sc.peer(80, port).seq(PEER_ISS + 1).ack(iss(s) + 1).payload(new byte[100]).send();
+    assertThat(s.receive(new byte[300], 0, 300, sc.now)).isEqualTo(200);
+    // send side: three segments, the peer SACKs the last two (scoreboard), then ACKs all
+    byte[] data = new byte[1448 * 3];
+    s.send(data, 0, data.length, sc.now);
+    int first = iss(s) + 1;
+    sc.peer(80, port).seq(PEER_ISS + 201).ack(first).sack(first + 1448, first + 1448 * 3).send();
+    assertThat(s.sender.scoreboard.tableBytes()).isPositive();
+    sc.peer(80, port).seq(PEER_ISS + 201).ack(first + 1448 * 3).send();
+    assertThat(s.bufferBytes()).as("rings and tables while recently busy").isPositive();
+    sc.advance(2_000 * MS);
+    assertThat(s.state()).isEqualTo(TcpState.ESTABLISHED);
+    assertThat(s.bufferBytes()).as("idle for 2 s").isZero();
+    // and they come back on use
+    sc.peer(80, port).seq(PEER_ISS + 201).ack(first + 1448 * 3).payload(new byte[] {7}).send();
+    byte[] b = new byte[4];
+    assertThat(s.receive(b, 0, 4, sc.now)).isEqualTo(1);
+    assertThat(b[0]).isEqualTo((byte) 7);
+  }
 }
