@@ -166,6 +166,24 @@ class ZeroTierNodeTest {
     assertThat(aEvents.get(aEvents.size() - 1)).isInstanceOf(ZeroTierEvent.NodeDown.class);
   }
 
+  @Test
+  void closeReturnsOnceASlowListenerSawEveryEventNodeDownLast() throws Exception {
+    List<ZeroTierEvent> seen = new CopyOnWriteArrayList<>();
+    ZeroTierNode n = net.member("slow-listener").listener(e -> {
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+      seen.add(e);
+    }).build().start();
+    n.awaitOnline(Duration.ofSeconds(20));
+    n.close();
+    assertThat(seen).first().isInstanceOf(ZeroTierEvent.NodeUp.class);
+    assertThat(seen).last().isInstanceOf(ZeroTierEvent.NodeDown.class);
+    assertThat(seen).anyMatch(e -> e instanceof ZeroTierEvent.NodeOnline);
+  }
+
   private static int indexOf(List<ZeroTierEvent> events, Class<?> type) {
     for (int i = 0; i < events.size(); i++) {
       if (type.isInstance(events.get(i))) {
