@@ -145,6 +145,7 @@ class EndToEndIT {
     int n = 1000;
     AgentPeer p = peers.get(where);
     int port = 5002;
+    int peerBefore = Integer.parseInt(p.ok("sockets", SHORT));
     AgentPeer.Call call = p.call("echo " + port + " " + n);
     call.expect("LISTENING", SHORT);
     int before = a.counters().openSockets();
@@ -170,6 +171,14 @@ class EndToEndIT {
       System.out.printf("%s: %d connections opened in %d ms, all echoed and closed in %d ms%n", where, n,
           (connected - t0) / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
       assertThat(call.ok(LONG)).as("connections the peer served without an error").isEqualTo(Integer.toString(n));
+      // and every socket is released on both nodes (the server socket too)
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while ((a.counters().openSockets() > before || Integer.parseInt(p.ok("sockets", SHORT)) > peerBefore)
+          && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(a.counters().openSockets()).as("our open sockets").isEqualTo(before);
+      assertThat(Integer.parseInt(p.ok("sockets", SHORT))).as("the peer's open sockets").isEqualTo(peerBefore);
     } finally {
       for (Socket c : clients) {
         c.close();

@@ -48,6 +48,7 @@ import java.util.function.Consumer;
  * udp-bind PORT                    → OK
  * udp-drain PORT                   → OK received corrupt duplicates reordered
  * heap                             → OK used-bytes-after-gc
+ * sockets                          → OK open-sockets            (the node's sockets not yet released)
  * </pre>
  */
 final class NodeAgent implements Closeable {
@@ -163,6 +164,8 @@ final class NodeAgent implements Closeable {
         return udpDrain((DatagramSocket) held.remove(Integer.parseInt(w[2])));
       case "heap":
         return Long.toString(usedHeapAfterGc());
+      case "sockets":
+        return Integer.toString(node.counters().openSockets());
       default:
         throw new IllegalArgumentException("unknown command " + w[1]);
     }
