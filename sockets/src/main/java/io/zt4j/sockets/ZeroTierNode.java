@@ -206,7 +206,9 @@ public final class ZeroTierNode implements AutoCloseable {
 
     /**
      * The UDP port (default 9993; 0 picks a free one) for the default bind addresses (every
-     * address of every interface that is up, or 127.0.0.1 with {@link #loopbackOnly}).
+     * address of every interface that is up, or 127.0.0.1 with {@link #loopbackOnly}). With
+     * {@link #storage}, keep the port fixed: a node restarted on another port at the same IP is
+     * reached again only once peers give up its old path (ZeroTier's 19 s path timeout).
      */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
