@@ -137,6 +137,33 @@ class EndToEndIT {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Where.class)
+  void rfc4193And6planeAddressesCarryBulkTcpToo(Where where) throws Exception {
+    AgentPeer p = peers.get(where);
+    long bytes = 8L << 20;
+    String[] addrs = peerAddresses.get(where);
+    for (int i = 1; i <= 2; i++) {
+      int seed = 10 + i;
+      InetAddress to = InetAddress.getByName(addrs[i]);
+      AgentPeer.Call call = p.call("exchange " + (5010 + i) + " " + bytes + " " + (20 + i));
+      call.expect("LISTENING", SHORT);
+      try (Socket c = connect(to, 5010 + i)) {
+        assertThat(c.getLocalAddress()).as("our address of the same kind").isIn(a.addresses(net.networkId));
+        CompletableFuture<byte[]> sent = CompletableFuture.supplyAsync(() -> StreamsIT.call(() -> {
+          byte[] h = StreamsIT.send(c.getOutputStream(), bytes, seed);
+          c.shutdownOutput();
+          return h;
+        }));
+        Object[] got = StreamsIT.receive(c.getInputStream());
+        String[] r = call.ok(LONG).split(" ");
+        assertThat(Long.parseLong(r[0])).as(to + ": bytes the peer received").isEqualTo(bytes);
+        assertThat(r[1]).as(to + ": SHA-256 at the peer").isEqualTo(NodeAgent.hex(sent.get()));
+        assertThat(NodeAgent.hex((byte[]) got[0])).as(to + ": SHA-256 here").isEqualTo(r[2]);
+      }
+    }
+  }
+
   // ------------------------------------------------------------------------------ 2. many connections
 
   @ParameterizedTest
