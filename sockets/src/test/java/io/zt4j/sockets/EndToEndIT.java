@@ -40,9 +40,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * driven by a {@link NodeAgent} either in this JVM ({@link Where#ONE_JVM}) or in a child JVM
  * ({@link Where#TWO_JVMS}) — every scenario runs against both.
  *
- * <p>Transfer sizes: {@code -Dzt4j.it.e2e.bytesOneJvm} (default 1 GiB each way) and
- * {@code -Dzt4j.it.e2e.bytesTwoJvms} (default 256 MiB each way; sized so the IT set stays within a
- * few minutes on a loaded 2-core machine).
+ * <p>Transfer sizes: {@code -Dzt4j.it.e2e.bytesTwoJvms} (default 1 GiB each way, into a child
+ * JVM of {@code -Xmx256m}) and {@code -Dzt4j.it.e2e.bytesOneJvm} (default 256 MiB each way; sized
+ * so the IT set stays within a few minutes on a loaded 2-core machine).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -113,8 +113,8 @@ class EndToEndIT {
   @EnumSource(Where.class)
   @Timeout(value = 400, unit = TimeUnit.SECONDS)
   void bulkTransferEachWayAtOnceWithMatchingSha256(Where where) throws Exception {
-    long bytes = where == Where.ONE_JVM ? Long.getLong("zt4j.it.e2e.bytesOneJvm", 1L << 30)
-        : Long.getLong("zt4j.it.e2e.bytesTwoJvms", 256L << 20);
+    long bytes = where == Where.ONE_JVM ? Long.getLong("zt4j.it.e2e.bytesOneJvm", 256L << 20)
+        : Long.getLong("zt4j.it.e2e.bytesTwoJvms", 1L << 30);
     AgentPeer p = peers.get(where);
     AgentPeer.Call call = p.call("exchange 5001 " + bytes + " 2");
     call.expect("LISTENING", SHORT);
