@@ -110,6 +110,8 @@ public final class ZeroTierNode implements AutoCloseable {
   // guarded by lock
   private Status status = Status.CREATED;
   private final Map<Long, ZeroTierNetwork> networks = new LinkedHashMap<>();
+  /** Networks whose current ACCESS_DENIED / NOT_FOUND an awaitNetworkReady has already thrown. */
+  private final java.util.Set<Long> refusalReported = new java.util.HashSet<>();
   private String nodeId;
   private boolean downReported;
   private volatile NodeRunner runner;
@@ -602,7 +604,9 @@ public final class ZeroTierNode implements AutoCloseable {
    *
    * @return the network as configured
    * @throws ZeroTierNetworkException if the controller refused the node (private network, not
-   *     authorized) or does not have the network; the message says which and what to do
+   *     authorized) or does not have the network; the message says which and what to do. Each
+   *     refusal is thrown once: a later call waits for the controller to change its mind (a
+   *     member authorized later gets its config pushed without joining again).
    * @throws TimeoutException if it is not ready within {@code timeout}; the message says where it stands
    * @throws IllegalStateException if the network is not joined or the node is not running
    */
@@ -620,12 +624,17 @@ public final class ZeroTierNode implements AutoCloseable {
         if (n.ready()) {
           return n;
         }
-        if (n.status() == ZeroTierNetwork.Status.ACCESS_DENIED) {
+        boolean refused = n.status() == ZeroTierNetwork.Status.ACCESS_DENIED
+            || n.status() == ZeroTierNetwork.Status.NOT_FOUND;
+        if (refused && !refusalReported.add(networkId)) {
+          refused = false; // told before: wait for the controller to change its mind
+        }
+        if (refused && n.status() == ZeroTierNetwork.Status.ACCESS_DENIED) {
           throw new ZeroTierNetworkException(networkId, n.status(), "access denied to network " + hex(networkId)
               + ": it is private and its controller " + controllerOf(networkId) + " has not authorized node " + nodeId
-              + " (authorize the member, then join again)");
+              + " (once authorized, the controller sends the config and awaitNetworkReady can be called again)");
         }
-        if (n.status() == ZeroTierNetwork.Status.NOT_FOUND) {
+        if (refused && n.status() == ZeroTierNetwork.Status.NOT_FOUND) {
           throw new ZeroTierNetworkException(networkId, n.status(), "network " + hex(networkId)
               + " not found: its controller " + controllerOf(networkId) + " does not have it (wrong network ID?)");
         }
@@ -633,6 +642,9 @@ public final class ZeroTierNode implements AutoCloseable {
         if (left <= 0) {
           String where = n.status() == ZeroTierNetwork.Status.OK
               ? "configured but no address assigned (does the network assign IPv4 from a pool, or RFC 4193/6PLANE?)"
+              : n.status() == ZeroTierNetwork.Status.ACCESS_DENIED ? "still access denied: controller "
+                  + controllerOf(networkId) + " has not authorized node " + nodeId
+              : n.status() == ZeroTierNetwork.Status.NOT_FOUND ? "still not found by controller " + controllerOf(networkId)
               : "status " + n.status() + (n.status() == ZeroTierNetwork.Status.REQUESTING_CONFIGURATION
                   ? " (controller " + controllerOf(networkId) + " has not answered" + (status == Status.ONLINE ? ")"
                       : "; the node is not online)") : "");
@@ -784,6 +796,10 @@ public final class ZeroTierNode implements AutoCloseable {
     List<ZeroTierEvent> out = new ArrayList<>();
     synchronized (lock) {
       ZeroTierNetwork old = networks.get(networkId);
+      if (op == NetworkOperation.DESTROY || old == null
+          || old.status() != ZeroTierNetwork.Status.valueOf(c.status().name())) {
+        refusalReported.remove(networkId);
+      }
       if (op == NetworkOperation.DESTROY) {
         if (networks.remove(networkId) != null) {
           for (ZeroTierNetwork.AssignedAddress a : old.addresses()) {

@@ -62,6 +62,7 @@ class ZeroTierNodeTest {
         ZeroTierNode b = net.member("b").build().start()) {
       a.awaitOnline(Duration.ofSeconds(20));
       b.awaitOnline(Duration.ofSeconds(20));
+      System.out.printf("both online after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
       assertThat(a.status()).isEqualTo(ZeroTierNode.Status.ONLINE);
       assertThat(a.nodeId()).matches("[0-9a-f]{10}").isNotEqualTo(b.nodeId());
       assertThat(a.identity()).startsWith(a.nodeId() + ":0:");
@@ -204,6 +205,12 @@ class ZeroTierNodeTest {
               e -> assertThat(e.status()).isEqualTo(ZeroTierNetwork.Status.ACCESS_DENIED))
           .hasMessageContaining("access denied to network " + String.format("%016x", net.networkId))
           .hasMessageContaining(n.nodeId());
+      // a refusal is thrown once; then the wait goes on, and times out saying why
+      assertThatThrownBy(() -> n.awaitNetworkReady(net.networkId, Duration.ofMillis(300)))
+          .isInstanceOf(java.util.concurrent.TimeoutException.class).hasMessageContaining("still access denied");
+      // authorized afterwards: the controller pushes the config, no new join needed
+      net.authorize(n.nodeId());
+      assertThat(n.awaitNetworkReady(net.networkId, Duration.ofSeconds(30)).ipv4()).isPresent();
       long unknown = (net.networkId & ~0xffffffL) | 0xabcdefL;
       n.join(String.format("%016x", unknown));
       assertThatThrownBy(() -> n.awaitNetworkReady(unknown, Duration.ofSeconds(30)))
