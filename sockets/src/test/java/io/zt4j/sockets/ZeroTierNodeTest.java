@@ -275,6 +275,12 @@ class ZeroTierNodeTest {
     try (ZeroTierNode n = net.member("g").identity(identity).build().start()) {
       assertThat(identity).startsWith(n.nodeId() + ":0:");
       assertThatThrownBy(n::start).isInstanceOf(IllegalStateException.class);
+      // a port in use: the JDK's BindException, naming the address
+      int port = n.localAddresses().get(0).getPort();
+      ZeroTierNode clash = net.member("h").port(port).build();
+      assertThatThrownBy(clash::start).isInstanceOf(java.net.BindException.class)
+          .hasMessageContaining("127.0.0.1/" + port);
+      assertThat(clash.status()).isEqualTo(ZeroTierNode.Status.STOPPED);
     }
   }
 }

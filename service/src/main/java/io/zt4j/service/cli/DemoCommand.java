@@ -327,7 +327,7 @@ final class DemoCommand implements Callable<Integer> {
   private final class Progress {
     private final long total;
     private final boolean bar;
-    private long lastDrawNanos = Long.MIN_VALUE;
+    private long lastDrawNanos = -1_000_000_000L; // the first update draws
     private int lastQuarter;
 
     Progress(long total) {

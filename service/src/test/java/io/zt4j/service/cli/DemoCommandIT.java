@@ -51,6 +51,16 @@ class DemoCommandIT {
   }
 
   @Test
+  void onATerminalTheTransferShowsABarRedrawnInPlace() {
+    int rc = run("demo", "--progress", "bar", "--megabytes", "3");
+    String text = out.toString();
+    assertThat(rc).as(text).isZero();
+    assertThat(text).containsPattern("\r      \\[#* +\\] +\\d{1,2}%  +\\d MB +\\d+ Mbit/s") // drawn during the transfer
+        .contains("\r      [" + "#".repeat(30) + "] 100%")
+        .containsPattern("3 MB in \\d+\\.\\d\\d s = \\d+ Mbit/s");
+  }
+
+  @Test
   void aFailingStepIsNamedAndTheExitStatusIsOne() {
     // no time at all to reach the root: the controller (step 1) or the nodes (step 2) cannot be
     // online yet, so that step must fail, cleanly, naming the root it waited for
