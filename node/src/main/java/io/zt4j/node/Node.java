@@ -73,6 +73,7 @@ public final class Node {
     Vl1 vl1 = new Vl1(id, planet, host, config.random(), config.allowLoopbackPaths(), nowMillis);
     vl1.loopbackIdentityValidationIntervalMillis(config.loopbackIdentityValidationIntervalMillis());
     vl1.trustedPaths(config.trustedPaths());
+    vl1.physicalPathMtus(config.physicalPathMtus());
     Node n = new Node(host, id, vl1);
     host.onEvent(new NodeEvent.Up(id.address()));
     return n;

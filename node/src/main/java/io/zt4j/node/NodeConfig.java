@@ -1,5 +1,6 @@
 package io.zt4j.node;
 
+import io.zt4j.node.wire.InetAddress;
 import io.zt4j.node.wire.World;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,10 @@ import java.util.random.RandomGenerator;
  *   <li>{@code trustedPaths}: physical networks where packets go and are accepted without
  *       encryption or authentication (ZeroTier's trusted paths, cipher suite 2; see
  *       {@link TrustedPath}); none by default, so every suite-2 packet is dropped.
+ *   <li>{@code physicalPathMtu}: the largest UDP payload sent to physical addresses in a network
+ *       ({@code ZT_PhysicalPathConfiguration.mtu}, ZeroTier One's {@code physical} settings in
+ *       {@code local.conf}); packets above it are split into ZeroTier fragments. Default
+ *       {@value io.zt4j.node.vl1.Vl1Constants#DEFAULT_PHYSICAL_MTU} everywhere.
  * </ul>
  */
 public final class NodeConfig {
@@ -37,6 +42,42 @@ public final class NodeConfig {
   private final boolean allowLoopbackPaths;
   private final long loopbackIdentityValidationIntervalMillis;
   private final List<TrustedPath> trustedPaths;
+  private final List<PhysicalPathMtu> physicalPathMtus;
+
+  /**
+   * The UDP payload MTU for physical addresses inside {@code network} (an IP whose port is the
+   * prefix length, as ZeroTier writes CIDRs), clamped as ZeroTier clamps it.
+   */
+  public record PhysicalPathMtu(InetAddress network, int mtu) {
+    public PhysicalPathMtu {
+      Objects.requireNonNull(network);
+      int max = network.isV4() ? 32 : 128;
+      if (network.isNil() || network.port() > max) {
+        throw new IllegalArgumentException("not a network: " + network);
+      }
+      mtu = mtu <= 0 ? io.zt4j.node.vl1.Vl1Constants.DEFAULT_PHYSICAL_MTU
+          : Math.max(io.zt4j.node.vl1.Vl1Constants.MIN_PHYSICAL_MTU, Math.min(io.zt4j.node.vl1.Vl1Constants.MAX_PHYSICAL_MTU, mtu));
+    }
+
+    /** Whether {@code a} lies inside this network. */
+    public boolean contains(InetAddress a) {
+      if (a.family() != network.family()) {
+        return false;
+      }
+      int bits = network.port();
+      int i = 0;
+      for (; bits >= 8; bits -= 8, i++) {
+        if (a.ipByte(i) != network.ipByte(i)) {
+          return false;
+        }
+      }
+      if (bits == 0) {
+        return true;
+      }
+      int mask = (0xFF << (8 - bits)) & 0xFF;
+      return (a.ipByte(i) & mask) == (network.ipByte(i) & mask);
+    }
+  }
 
   private NodeConfig(Builder b) {
     this.random = b.random;
@@ -44,6 +85,7 @@ public final class NodeConfig {
     this.allowLoopbackPaths = b.allowLoopbackPaths;
     this.loopbackIdentityValidationIntervalMillis = b.loopbackIdentityValidationIntervalMillis;
     this.trustedPaths = List.copyOf(b.trustedPaths);
+    this.physicalPathMtus = List.copyOf(b.physicalPathMtus);
   }
 
   public static Builder builder(RandomGenerator random) {
@@ -72,6 +114,14 @@ public final class NodeConfig {
     return trustedPaths;
   }
 
+  /** Configured physical path MTUs, first match wins. */
+  public List<PhysicalPathMtu> physicalPathMtus() {
+    return physicalPathMtus;
+  }
+
+  /** {@code ZT_MAX_CONFIGURABLE_PATHS}. */
+  public static final int MAX_CONFIGURABLE_PATHS = 32;
+
   /** Builds a {@link NodeConfig}. */
   public static final class Builder {
     private final RandomGenerator random;
@@ -80,6 +130,7 @@ public final class NodeConfig {
     private long loopbackIdentityValidationIntervalMillis =
         io.zt4j.node.vl1.Vl1Constants.IDENTITY_VALIDATION_SOURCE_RATE_LIMIT_MILLIS;
     private final List<TrustedPath> trustedPaths = new ArrayList<>();
+    private final List<PhysicalPathMtu> physicalPathMtus = new ArrayList<>();
 
     private Builder(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
@@ -121,6 +172,18 @@ public final class NodeConfig {
         throw new IllegalArgumentException("at most " + TrustedPath.MAX + " trusted paths");
       }
       trustedPaths.add(path);
+      return this;
+    }
+
+    /**
+     * Sends UDP payloads of up to {@code mtu} bytes to addresses in {@code network} (ZeroTier One:
+     * {@code "physical": {"<cidr>": {"mtu": N}}}); at most {@value #MAX_CONFIGURABLE_PATHS}.
+     */
+    public Builder physicalPathMtu(InetAddress network, int mtu) {
+      if (physicalPathMtus.size() >= MAX_CONFIGURABLE_PATHS) {
+        throw new IllegalArgumentException("at most " + MAX_CONFIGURABLE_PATHS + " physical path settings");
+      }
+      physicalPathMtus.add(new PhysicalPathMtu(network, mtu));
       return this;
     }
 

@@ -25,6 +25,8 @@ public interface NodeHost {
    * @param ttl IP TTL to use, or 0 for the default; the node asks for a low TTL (2) only for the
    *     junk datagram that opens a local NAT before hole punching. Hosts that cannot set the TTL
    *     send with the default.
+   * @param data the datagram is {@code data[offset, offset+length)}, valid only during the call (the
+   *     node reuses the array): send it or copy it before returning
    * @return true if the datagram was handed to the network
    */
   boolean sendUdp(long localSocket, InetAddress remote, byte[] data, int offset, int length, int ttl);

@@ -76,6 +76,7 @@ final class HelloHandler implements VerbHandler {
     }
 
     Peer peer = vl1.topology().peer(from);
+    boolean learned = false;
     if (peer != null) {
       if (authenticatedPeer == null) {
         if (!peer.identity().equals(id)) {
@@ -115,6 +116,7 @@ final class HelloHandler implements VerbHandler {
         return;
       }
       peer = vl1.topology().addPeer(fresh);
+      learned = true;
     }
 
     // Valid: the rest is optional (absent in very old versions).
@@ -178,6 +180,14 @@ final class HelloHandler implements VerbHandler {
 
     peer.setRemoteVersion(proto, major, minor, revision);
     vl1.received(new InboundPacket(path, packet, size, peer, now), false);
+    if (learned) {
+      // What this peer sent before its HELLO was verified (e.g. a WHOIS a node starting up
+      // sends right behind its first HELLO) is decoded now, not at the next 500 ms queue check;
+      // ZeroTier One does the same only for identities learned by WHOIS. Only the timing differs:
+      // the same packets are decoded and answered either way.
+      vl1.outbound().peerKnown(peer);
+      vl1.inbound().peerKnown(peer);
+    }
   }
 
   /** Another identity uses an address we know: answer with ERROR(IDENTITY_COLLISION) if authentic. */

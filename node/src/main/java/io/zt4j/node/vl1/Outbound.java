@@ -1,6 +1,5 @@
 package io.zt4j.node.vl1;
 
-import static io.zt4j.node.vl1.Vl1Constants.DEFAULT_PHYSICAL_MTU;
 import static io.zt4j.node.vl1.Vl1Constants.TRANSMIT_QUEUE_TIMEOUT_MILLIS;
 import static io.zt4j.node.vl1.Vl1Constants.TX_QUEUE_SIZE;
 import static io.zt4j.node.vl1.Vl1Constants.WHOIS_RETRY_DELAY_MILLIS;
@@ -30,6 +29,8 @@ final class Outbound {
   private final ArrayDeque<Queued> txQueue = new ArrayDeque<>();
   private final Map<Long, Long> lastWhoisSentAt = new HashMap<>();
   private long lastCheckedQueuesAt = Peer.NEVER;
+  /** Where fragments are written before each goes to the host (which copies or sends at once). */
+  private byte[] fragmentBuffer = new byte[0];
 
   Outbound(Vl1 vl1) {
     this.vl1 = vl1;
@@ -87,7 +88,11 @@ final class Outbound {
    * still plain).
    */
   void sendViaPath(Peer peer, Path via, PacketBuilder p, boolean encrypt) {
-    int mtu = DEFAULT_PHYSICAL_MTU;
+    int mtu = via.physicalMtu();
+    if (mtu == 0) {
+      mtu = vl1.physicalMtu(via.address());
+      via.physicalMtu(mtu);
+    }
     boolean fragmented = p.size() > mtu;
     long trustedPathId = vl1.trustedPathIdFor(via.address());
     if (!p.armored() || (p.trustedPathId() != 0 && p.trustedPathId() != trustedPathId)) {
@@ -112,7 +117,7 @@ final class Outbound {
       return;
     }
     int total = Fragmenter.datagramCount(len, mtu);
-    byte[] frag = new byte[mtu];
+    byte[] frag = fragmentBuffer.length >= mtu ? fragmentBuffer : (fragmentBuffer = new byte[mtu]);
     for (int n = 1; n < total; n++) {
       int flen = Fragmenter.writeFragment(buf, 0, len, mtu, n, frag, 0);
       vl1.sendOnPath(via, frag, flen);

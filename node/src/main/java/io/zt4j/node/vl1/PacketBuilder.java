@@ -23,8 +23,10 @@ import java.util.random.RandomGenerator;
  * random source: the id is the Salsa20 nonce). Armouring (see {@link PeerCipher}) sets the cipher
  * bits and MAC, and for AES-GMAC-SIV replaces the id with the tag's first half.
  *
- * <p>Capacity is {@link #MAX_PACKET_LENGTH}; appending beyond it is a programming error
- * ({@link IllegalStateException}). Not thread-safe.
+ * <p>The buffer starts at the size the caller expects ({@link #INITIAL_CAPACITY} unless told) and
+ * grows as fields are appended, up to {@link #MAX_PACKET_LENGTH}; appending beyond that is a
+ * programming error ({@link IllegalStateException}). (A full-size buffer per packet cost 10 KB
+ * of zeroed allocation for every frame sent.) Not thread-safe.
  */
 public final class PacketBuilder {
   /** {@code ZT_PROTO_MAX_PACKET_LENGTH}: 7 fragments of the default physical MTU. */
@@ -38,14 +40,25 @@ public final class PacketBuilder {
   public static final int IDX_VERB = 27;
   public static final int IDX_PAYLOAD = 28;
 
-  private final byte[] buf;
+  private byte[] buf;
   private int size;
   private boolean armored;
   private long trustedPathId;
 
+  /** Buffer size of a new packet unless its payload size is given. */
+  public static final int INITIAL_CAPACITY = 512;
+
   /** A new packet from {@code source} to {@code destination} carrying {@code verb}. */
   public PacketBuilder(long destination, long source, int verb, RandomGenerator random) {
-    buf = new byte[MAX_PACKET_LENGTH + 64];
+    this(destination, source, verb, INITIAL_CAPACITY - IDX_PAYLOAD, random);
+  }
+
+  /**
+   * A new packet whose payload is expected to be about {@code payloadCapacity} bytes (the buffer
+   * grows if more is appended).
+   */
+  public PacketBuilder(long destination, long source, int verb, int payloadCapacity, RandomGenerator random) {
+    buf = new byte[Math.min(MAX_PACKET_LENGTH, IDX_PAYLOAD + Math.max(0, payloadCapacity))];
     long id = random.nextLong();
     for (int i = 0; i < 8; i++) {
       buf[i] = (byte) (id >>> (56 - 8 * i));
@@ -66,7 +79,7 @@ public final class PacketBuilder {
   }
 
   private PacketBuilder(byte[] packet, int length) {
-    this.buf = Arrays.copyOf(packet, MAX_PACKET_LENGTH + 64);
+    this.buf = packet;
     this.size = length;
     this.armored = true;
   }
@@ -80,9 +93,9 @@ public final class PacketBuilder {
     return size;
   }
 
-  /** Sets the size (after in-place compression); must not exceed capacity. */
+  /** Sets the size (after in-place compression); must not exceed the current size's buffer. */
   public void size(int newSize) {
-    if (newSize < IDX_PAYLOAD || newSize > MAX_PACKET_LENGTH) {
+    if (newSize < IDX_PAYLOAD || newSize > buf.length) {
       throw new IllegalStateException("bad size " + newSize);
     }
     size = newSize;
@@ -146,8 +159,11 @@ public final class PacketBuilder {
   }
 
   private void room(int n) {
-    if (size + n > MAX_PACKET_LENGTH) {
-      throw new IllegalStateException("packet full: " + size + " + " + n);
+    if (size + n > buf.length) {
+      if (size + n > MAX_PACKET_LENGTH) {
+        throw new IllegalStateException("packet full: " + size + " + " + n);
+      }
+      buf = Arrays.copyOf(buf, Math.min(MAX_PACKET_LENGTH, Math.max(size + n, 2 * buf.length)));
     }
   }
 

@@ -27,6 +27,16 @@ public final class Path {
   private long lastTrustEstablishedAt = Long.MIN_VALUE / 2;
   private long lastEchoRequestAt = Long.MIN_VALUE / 2;
   private int latencyMillis = LATENCY_UNKNOWN;
+  private int physicalMtu;
+
+  /** The UDP payload MTU toward this path's address (0 until {@link Outbound} looks it up). */
+  int physicalMtu() {
+    return physicalMtu;
+  }
+
+  void physicalMtu(int mtu) {
+    this.physicalMtu = mtu;
+  }
 
   public Path(long localSocket, InetAddress address) {
     if (address.isNil()) {

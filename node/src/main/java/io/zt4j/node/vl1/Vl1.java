@@ -62,6 +62,7 @@ public final class Vl1 {
   private long now;
   private long lastHousekeepingAt;
   private long deadline;
+  private List<io.zt4j.node.NodeConfig.PhysicalPathMtu> physicalPathMtus = List.of();
 
   /**
    * @param identity our identity, with its private key
@@ -320,6 +321,12 @@ public final class Vl1 {
     return new PacketBuilder(destination, address, verb, random);
   }
 
+  /** A new packet from us whose payload will be about {@code payloadBytes} long. */
+  public PacketBuilder newPacket(long destination, int verb, int payloadBytes) {
+    counters.verbOut(verb);
+    return new PacketBuilder(destination, address, verb, payloadBytes, random);
+  }
+
   /** Sends a packet to its destination peer (direct, via an upstream, or queued for WHOIS). */
   public void send(PacketBuilder p, boolean encrypt) {
     outbound.send(p, encrypt);
@@ -468,6 +475,22 @@ public final class Vl1 {
   }
 
   /** Sends over a specific path, recording the send time if the host took it. */
+  /** Sets the configured physical path MTUs (first match wins; others get the default). */
+  public void physicalPathMtus(List<io.zt4j.node.NodeConfig.PhysicalPathMtu> settings) {
+    this.physicalPathMtus = List.copyOf(settings);
+  }
+
+  /** The UDP payload MTU toward {@code address} ({@code Topology::getOutboundPathMtu}). */
+  int physicalMtu(InetAddress address) {
+    for (int i = 0; i < physicalPathMtus.size(); i++) {
+      io.zt4j.node.NodeConfig.PhysicalPathMtu s = physicalPathMtus.get(i);
+      if (s.contains(address)) {
+        return s.mtu();
+      }
+    }
+    return Vl1Constants.DEFAULT_PHYSICAL_MTU;
+  }
+
   boolean sendOnPath(Path path, byte[] data, int len) {
     if (putPacket(path.localSocket(), path.address(), data, len, 0)) {
       path.sent(now);

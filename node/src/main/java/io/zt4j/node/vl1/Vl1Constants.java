@@ -71,6 +71,10 @@ public final class Vl1Constants {
   public static final int PROTO_VERSION_AES_GMAC_SIV = 12;
   /** {@code ZT_DEFAULT_PHYSMTU}: largest UDP payload sent before fragmenting. */
   public static final int DEFAULT_PHYSICAL_MTU = 1432;
+  /** {@code ZT_MIN_PHYSMTU}: the smallest configurable physical path MTU. */
+  public static final int MIN_PHYSICAL_MTU = 1400;
+  /** {@code ZT_MAX_PHYSMTU} = {@code ZT_MAX_PHYSPAYLOAD} (10100) + {@code ZT_MAX_HEADROOM} (224). */
+  public static final int MAX_PHYSICAL_MTU = 10100 + 224;
   /** Beacons from pre-1.0.4 nodes are exactly this long ({@code Switch::onRemotePacket}). */
   public static final int LEGACY_BEACON_LENGTH = 13;
   /** Minimum interval between answers to legacy beacons. */

@@ -429,7 +429,7 @@ public final class Vl2 {
 
   /** Sends a FRAME, writing the frame straight into the packet (the unicast hot path). */
   void sendFrame(long to, long networkId, int etherType, byte[] data, int off, int len) {
-    PacketBuilder p = vl1.newPacket(to, Verbs.FRAME);
+    PacketBuilder p = vl1.newPacket(to, Verbs.FRAME, 10 + len);
     p.u64(networkId).u16(etherType).bytes(data, off, len);
     vl1.send(p, true);
   }

@@ -376,6 +376,31 @@ class Vl1BehaviourTest {
     assertThat(counters(a).drops(Vl1Counters.Drop.RATE_LIMITED)).isEqualTo(2);
   }
 
+  /**
+   * A node starting up sends its first WHOIS or config request right behind its first HELLO, and
+   * they may arrive first: they wait for the HELLO's identity check and are answered as soon as it
+   * passes, not at the next 500 ms queue check.
+   */
+  @Test
+  void packetsThatArriveBeforeTheSendersHelloAreAnsweredOnceTheHelloIsVerified() {
+    SimNode root = root();
+    Identity a = TestIdentities.get(10);
+    SimSocket s = probe("2.0.0.2");
+    PacketBuilder e = new PacketBuilder(ROOT.address().toLong(), a.address().toLong(), Verbs.ECHO, new SplittableRandom(7));
+    e.bytes(new byte[] {4, 5, 6});
+    new PeerCipher(a.agree(ROOT).orElseThrow()).armor(e, true, true);
+    s.send(at("1.0.0.1/9993"), bytes(e));
+    s.send(at("1.0.0.1/9993"), bytes(hello(a, ROOT, 12, 1, InetAddress.fromString("1.0.0.1/9993").orElseThrow(), 0x99, 100)));
+    net.runFor(50);
+    assertThat(captured).anySatisfy(d -> {
+      byte[] ok = open(d, a, ROOT);
+      assertThat(ok).isNotNull();
+      assertThat(ok[27] & 0x1f).isEqualTo(Verbs.OK);
+      assertThat(ok[28] & 0xff).isEqualTo(Verbs.ECHO);
+      assertThat(Arrays.copyOfRange(ok, 37, ok.length)).containsExactly(4, 5, 6);
+    });
+  }
+
   @Test
   void echoIsAnsweredAtMostSixTimesASecondPerPath() {
     SimNode root = root();
@@ -433,6 +458,35 @@ class Vl1BehaviourTest {
     net.runFor(500);
     assertThat(b.userMessages()).hasSize(1);
     assertThat(b.userMessages().get(0).data()).isEqualTo(big);
+  }
+
+  /** A configured physical path MTU (ZeroTier One's "physical" setting) raises the fragment size. */
+  @Test
+  void aLargerPhysicalPathMtuSendsLargePacketsInOneDatagram() {
+    root();
+    SimNode a = new SimNode(net, "a", net.internet().addHost("a", "2.0.0.2"), 9993, TestIdentities.get(10), planet, 2,
+        b -> b.physicalPathMtu(InetAddress.fromString("3.0.0.0/8").orElseThrow(), 9000)).start();
+    SimNode b = new SimNode(net, "b", net.internet().addHost("b", "3.0.0.3"), 9993, TestIdentities.get(11), planet, 3).start();
+    net.runUntil(() -> a.online() && b.online(), 10_000);
+    for (int i = 0; i < 10 && !a.direct(b.address()); i++) {
+      a.send(b, 1, "x");
+      b.send(a, 1, "y");
+      net.runFor(1_000);
+    }
+    assertThat(a.direct(b.address())).isTrue();
+    byte[] big = new byte[8000];
+    new SplittableRandom(1).nextBytes(big);
+    b.clearEvents();
+    long out = counters(a).datagramsOut();
+    a.node().sendUserMessage(b.address(), 78, big, a.now());
+    assertThat(counters(a).datagramsOut() - out).as("datagrams for an 8 KB message to 3/8").isEqualTo(1);
+    net.runFor(500);
+    assertThat(b.userMessages()).hasSize(1);
+    assertThat(b.userMessages().get(0).data()).isEqualTo(big);
+    // b has no such setting: its answer of the same size to a goes in 1432-byte fragments.
+    out = counters(b).datagramsOut();
+    b.node().sendUserMessage(a.address(), 79, big, b.now());
+    assertThat(counters(b).datagramsOut() - out).isEqualTo(6);
   }
 
   @Test
