@@ -9,6 +9,7 @@ import io.zt4j.node.NodeStatus;
 import io.zt4j.node.PeerInfo;
 import io.zt4j.node.StateObject;
 import io.zt4j.node.identity.Identity;
+import io.zt4j.node.vl1.Vl1Constants;
 import io.zt4j.node.vl2.NetworkOperation;
 import io.zt4j.node.vl2.VirtualNetworkConfig;
 import io.zt4j.node.wire.InetAddress;
@@ -107,6 +108,17 @@ public final class NodeRunner implements AutoCloseable {
     private final List<long[]> orbits = new ArrayList<>();
     private DriverOptions driverOptions = DriverOptions.DEFAULTS;
     private TcpConfig tcpConfig;
+    private final List<Object[]> physicalMtus = new ArrayList<>();
+
+    /**
+     * The largest UDP payload to send to addresses in {@code network}/{@code prefixBits}
+     * (ZeroTier One's {@code physical} MTU setting, 1400–10324; default 1432). With
+     * {@link #allowLoopbackPaths} set, loopback gets the maximum unless set here.
+     */
+    public Options physicalPathMtu(java.net.InetAddress network, int prefixBits, int mtu) {
+      physicalMtus.add(new Object[] {InetAddress.of(network.getAddress(), prefixBits), mtu});
+      return this;
+    }
 
     /**
      * Orbits moon {@code worldId} at start, asking {@code seed} (one of its roots, 0 if the moon is
@@ -228,6 +240,9 @@ public final class NodeRunner implements AutoCloseable {
   private final FramePool framePool = new FramePool();
   private int nodeDepth;
   private boolean flushing;
+  private InetSocketAddress lastFrom;
+  private InetAddress lastFromNode;
+  private final Map<InetAddress, InetSocketAddress> javaAddresses = new HashMap<>();
   private long nodeDeadline;
 
   private NodeRunner(Options o) {
@@ -263,9 +278,18 @@ public final class NodeRunner implements AutoCloseable {
     transport = UdpTransport.bind(o.bind, loop.selector());
     long loopbackValidation = o.loopbackIdentityValidationMillis != null ? o.loopbackIdentityValidationMillis
         : o.allowLoopbackPaths ? 0 : io.zt4j.node.vl1.Vl1Constants.IDENTITY_VALIDATION_SOURCE_RATE_LIMIT_MILLIS;
-    NodeConfig.Builder cfg = NodeConfig.builder(new SecureRandom()).allowLoopbackPaths(o.allowLoopbackPaths)
-        .loopbackIdentityValidationIntervalMillis(loopbackValidation);
+    NodeConfig.Builder cfg = NodeConfig.builder(new BufferedSecureRandom(new SecureRandom()))
+        .allowLoopbackPaths(o.allowLoopbackPaths).loopbackIdentityValidationIntervalMillis(loopbackValidation);
     o.trustedPaths.forEach(cfg::trustedPath);
+    for (Object[] m : o.physicalMtus) {
+      cfg.physicalPathMtu((InetAddress) m[0], (Integer) m[1]);
+    }
+    if (o.allowLoopbackPaths) {
+      // Loopback never fragments below 64 KiB, and ZeroTier One never uses loopback paths, so
+      // only zt4j peers see these larger datagrams: a 2800-byte frame goes in one datagram.
+      cfg.physicalPathMtu(InetAddress.fromString("127.0.0.0/8").orElseThrow(), Vl1Constants.MAX_PHYSICAL_MTU);
+      cfg.physicalPathMtu(InetAddress.fromString("::1/128").orElseThrow(), Vl1Constants.MAX_PHYSICAL_MTU);
+    }
     if (o.planet != null) {
       cfg.planet(o.planet);
     }
@@ -365,7 +389,11 @@ public final class NodeRunner implements AutoCloseable {
     data.get(rx, 0, n);
     enterNode();
     try {
-      node.processWirePacket(socketId, toNode(from), rx, 0, n, nowMillis);
+      if (!from.equals(lastFrom)) {
+        lastFrom = from;
+        lastFromNode = toNode(from);
+      }
+      node.processWirePacket(socketId, lastFromNode, rx, 0, n, nowMillis);
     } finally {
       exitNode();
     }
@@ -651,7 +679,15 @@ public final class NodeRunner implements AutoCloseable {
     public boolean sendUdp(long localSocket, InetAddress remote, byte[] data, int offset, int length, int ttl) {
       // Java cannot set a unicast TTL per datagram; the low-TTL junk datagram goes out with the
       // default TTL (it still opens our NAT; the peer ignores 4-byte datagrams).
-      return transport.send(localSocket, toJava(remote), ByteBuffer.wrap(data, offset, length));
+      InetSocketAddress to = javaAddresses.get(remote);
+      if (to == null) {
+        if (javaAddresses.size() >= 4096) {
+          javaAddresses.clear();
+        }
+        to = toJava(remote);
+        javaAddresses.put(remote, to);
+      }
+      return transport.send(localSocket, to, ByteBuffer.wrap(data, offset, length));
     }
 
     @Override
