@@ -39,7 +39,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code bulk zt|kernel IP PORT BYTES} → Mbit/s
  *   <li>{@code rtt zt|kernel IP PORT N} → p50 and p99 in ns
  *   <li>{@code idle zt|kernel IP PORT N} → heap per held connection (this end), bytes
- *   <li>{@code closeidle}, {@code heap} (used heap after GC), {@code peer ADDRESS}, {@code quit}
+ *   <li>{@code fresh IDENTITY}: one more node in this warm JVM, start to ONLINE and to ready (ms)
+ *   <li>{@code closeidle}, {@code heap} (used heap after GC), {@code cpu} (process CPU time, ns),
+ *       {@code peer ADDRESS}, {@code diag}, {@code quit}
  * </ul>
  *
  * Both a zt4j and a kernel (127.0.0.1) server socket accept; a connection's first byte says what
@@ -63,16 +65,29 @@ public final class MemberMain {
 
     CountDownLatch ready = new CountDownLatch(1);
     AtomicReference<VirtualNetworkConfig> config = new AtomicReference<>();
+    boolean verbose = Boolean.getBoolean("zt4j.bench.verbose");
     long t0 = System.nanoTime();
     NodeRunner node = NodeRunner.start(new NodeRunner.Options().identity(id).planet(planet)
         .bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0))
         .allowLoopbackPaths(true).name("bench-" + name)
+        .listener(e -> {
+          if (verbose) {
+            System.err.printf("%s %6.1f ms %s%n", name, (System.nanoTime() - t0) / 1e6, e);
+          }
+        })
         .networkListener((nw, op, c) -> {
+          if (verbose) {
+            System.err.printf("%s %6.1f ms network %s %s %s%n", name, (System.nanoTime() - t0) / 1e6, op, c.status(),
+                c.assignedAddresses());
+          }
           if (nw == nwid && c.status() == NetworkStatus.OK && !c.ipv4Addresses().isEmpty()) {
             config.set(c);
             ready.countDown();
           }
         }));
+    if (verbose) {
+      System.err.printf("%s %6.1f ms started%n", name, (System.nanoTime() - t0) / 1e6);
+    }
     node.join(nwid);
     if (!node.awaitOnline(Duration.ofSeconds(30))) {
       throw new IllegalStateException(name + ": not online after 30 s");
@@ -112,6 +127,8 @@ public final class MemberMain {
             out.println("OK");
           }
           case "heap" -> out.printf("OK %d%n", usedHeap());
+          case "fresh" -> out.printf("OK %s%n", fresh(planet, nwid, Identity.fromString(f[1]).orElseThrow()));
+          case "cpu" -> out.printf("OK %s%n", cpu(node));
           case "diag" -> out.printf("OK %s; vl2 drops %s; stack %s; peers %s%n", counters(node),
               node.call(n -> n.vl2().drops()), node.call(n -> node.driver().stack().stats()),
               node.peers().stream().map(p -> p.address() + " " + describe(p)).toList());
@@ -131,6 +148,70 @@ public final class MemberMain {
     }
     node.close();
     System.exit(0);
+  }
+
+  /**
+   * Starts one more node in this (warm) JVM with {@code id} (already authorized), joins, waits for
+   * the network, stops it: "start() -> ONLINE ms, start() -> network ready ms".
+   */
+  static String fresh(World planet, long nwid, Identity id) throws Exception {
+    CountDownLatch ready = new CountDownLatch(1);
+    long t0 = System.nanoTime();
+    try (NodeRunner n = NodeRunner.start(new NodeRunner.Options().identity(id).planet(planet)
+        .bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0))
+        .allowLoopbackPaths(true).name("bench-fresh")
+        .listener(e -> {
+          if (Boolean.getBoolean("zt4j.bench.verbose")) {
+            System.err.printf("fresh %6.1f ms %s%n", (System.nanoTime() - t0) / 1e6, e);
+          }
+        })
+        .networkListener((nw, op, c) -> {
+          if (Boolean.getBoolean("zt4j.bench.verbose")) {
+            System.err.printf("fresh %6.1f ms network %s %s %s%n", (System.nanoTime() - t0) / 1e6, op, c.status(),
+                c.assignedAddresses());
+          }
+          if (nw == nwid && c.status() == NetworkStatus.OK && !c.ipv4Addresses().isEmpty()) {
+            ready.countDown();
+          }
+        }))) {
+      if (Boolean.getBoolean("zt4j.bench.verbose")) {
+        System.err.printf("fresh %6.1f ms started%n", (System.nanoTime() - t0) / 1e6);
+      }
+      n.join(nwid);
+      if (!n.awaitOnline(Duration.ofSeconds(30))) {
+        throw new IllegalStateException("fresh node not online after 30 s");
+      }
+      long online = (System.nanoTime() - t0) / 1_000_000;
+      if (!ready.await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("fresh node: network not ready after 60 s");
+      }
+      return online + " " + (System.nanoTime() - t0) / 1_000_000;
+    }
+  }
+
+  /**
+   * CPU time so far (ns): the whole process, the node's loop thread, and all other Java threads
+   * (the application's); the rest of the process is GC, JIT and the JVM's own threads.
+   */
+  static String cpu(NodeRunner node) {
+    long process = ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    java.lang.management.ThreadMXBean t = java.lang.management.ManagementFactory.getThreadMXBean();
+    long loop = 0;
+    long app = 0;
+    for (java.lang.management.ThreadInfo i : t.getThreadInfo(t.getAllThreadIds())) {
+      if (i == null) {
+        continue;
+      }
+      long c = Math.max(0, t.getThreadCpuTime(i.getThreadId()));
+      if (i.getThreadName().startsWith("bench-") && !i.getThreadName().startsWith("bench-conn")
+          && !i.getThreadName().startsWith("bench-accept")) {
+        loop += c;
+      } else {
+        app += c;
+      }
+    }
+    return process + " " + loop + " " + app;
   }
 
   /** Node counters with the verbs by code (diagnostics). */

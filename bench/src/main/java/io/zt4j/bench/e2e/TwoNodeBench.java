@@ -44,7 +44,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Measured: (a) bulk TCP one way (one connection, 128 KiB writes, the receiver's end-of-data
  * acknowledgement included), (b) 1-byte TCP round trips with TCP_NODELAY (p50/p99), (c) node
- * start to ONLINE and to network ready, (d) heap per node and per idle connection (after GC).
+ * start to ONLINE and to network ready, (d) heap per node and per idle connection (after GC), and
+ * the CPU time both JVMs spent per GiB of bulk (process CPU time, all threads: a load-independent
+ * cost on a shared machine where the wall-clock numbers swing).
  */
 public final class TwoNodeBench {
   private TwoNodeBench() {}
@@ -71,8 +73,11 @@ public final class TwoNodeBench {
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), childJvm);
 
     long t = System.nanoTime();
-    Identity[] ids = generateIdentities(4); // root (also signs the planet), controller, member a, member b
-    System.out.printf(Locale.ROOT, "generated 4 identities in %d ms%n", (System.nanoTime() - t) / 1_000_000);
+    // root (also signs the planet), controller, member a, member b, and members started later in
+    // the client's warm JVM
+    int warmStarts = 3;
+    Identity[] ids = generateIdentities(4 + warmStarts);
+    System.out.printf(Locale.ROOT, "generated %d identities in %d ms%n", ids.length, (System.nanoTime() - t) / 1_000_000);
 
     java.net.InetAddress lo = java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
     int rootPort;
@@ -99,7 +104,7 @@ public final class TwoNodeBench {
       long nwid = records.createNetwork(RecordJson.MAPPER.readTree("{\"name\":\"bench\",\"v4AssignMode\":{\"zt\":true},"
           + "\"ipAssignmentPools\":[{\"ipRangeStart\":\"10.147.17.1\",\"ipRangeEnd\":\"10.147.17.254\"}],"
           + "\"routes\":[{\"target\":\"10.147.17.0/24\"}]}")).id();
-      for (int i = 2; i < 4; i++) {
+      for (int i = 2; i < ids.length; i++) {
         records.updateMember(nwid, ids[i].address().toLong(), RecordJson.MAPPER.readTree("{\"authorized\":true}"));
       }
       ctl.call(n -> hook.flush());
@@ -121,6 +126,11 @@ public final class TwoNodeBench {
               "%s: %s; start() -> ONLINE %d ms, start() -> network ready %d ms (%s); process spawn -> ready %d ms; "
                   + "heap of the node after GC %s%n",
               m.name, m.address, m.onlineMillis, m.readyMillis, m.ip, m.spawnToReadyMillis, kib(m.nodeHeapBytes));
+        }
+        for (int i = 4; i < ids.length; i++) {
+          String[] f = client.ask("fresh " + ids[i].toString(true)).split(" ");
+          System.out.printf(Locale.ROOT, "another member started in the client's warm JVM: start() -> ONLINE %s ms, "
+              + "start() -> network ready %s ms%n", f[0], f[1]);
         }
         run(server, client, mb, rtts, idle, rounds);
       } catch (RuntimeException e) {
@@ -160,19 +170,23 @@ public final class TwoNodeBench {
     List<double[]> zt = new ArrayList<>();
     List<double[]> kernel = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
-      kernel.add(measure(client, "kernel", "127.0.0.1", server.kernelPort, bytes, rtts));
-      zt.add(measure(client, "zt", server.ip, server.ztPort, bytes, rtts));
+      kernel.add(measure(server, client, "kernel", "127.0.0.1", server.kernelPort, bytes, rtts));
+      zt.add(measure(server, client, "zt", server.ip, server.ztPort, bytes, rtts));
     }
     double[] k = best(kernel);
     double[] z = best(zt);
     System.out.printf(Locale.ROOT, "%n%d MiB bulk, %d round trips, best of %d rounds%n", mb, rtts, rounds);
-    System.out.printf(Locale.ROOT, "%-44s %12s %12s %12s%n", "transport (two JVMs)", "Mbit/s", "RTT p50 µs", "RTT p99 µs");
-    System.out.printf(Locale.ROOT, "%-44s %12.0f %12.1f %12.1f%n", "Linux loopback TCP (java.net)", k[0], k[1], k[2]);
-    System.out.printf(Locale.ROOT, "%-44s %12.0f %12.1f %12.1f%n", "zt4j, encrypted virtual network (UDP lo)", z[0], z[1], z[2]);
-    System.out.printf(Locale.ROOT, "%-44s %12.2f× %11.2f× %11.2f×%n", "zt4j / Linux", z[0] / k[0], z[1] / k[1], z[2] / k[2]);
+    System.out.printf(Locale.ROOT, "%-44s %12s %12s %12s %14s%n", "transport (two JVMs)", "Mbit/s", "RTT p50 µs",
+        "RTT p99 µs", "CPU-s per GiB");
+    System.out.printf(Locale.ROOT, "%-44s %12.0f %12.1f %12.1f %14.2f%n", "Linux loopback TCP (java.net)", k[0], k[1], k[2], k[3]);
+    System.out.printf(Locale.ROOT, "%-44s %12.0f %12.1f %12.1f %14.2f%n", "zt4j, encrypted virtual network (UDP lo)", z[0],
+        z[1], z[2], z[3]);
+    System.out.printf(Locale.ROOT, "%-44s %12.2f× %11.2f× %11.2f× %13.2f×%n", "zt4j / Linux", z[0] / k[0], z[1] / k[1],
+        z[2] / k[2], z[3] / k[3]);
     for (int r = 0; r < rounds; r++) {
-      System.out.printf(Locale.ROOT, "  round %d: kernel %.0f Mbit/s %.1f/%.1f µs; zt4j %.0f Mbit/s %.1f/%.1f µs%n", r + 1,
-          kernel.get(r)[0], kernel.get(r)[1], kernel.get(r)[2], zt.get(r)[0], zt.get(r)[1], zt.get(r)[2]);
+      System.out.printf(Locale.ROOT, "  round %d: kernel %.0f Mbit/s %.1f/%.1f µs %.2f CPU-s/GiB; zt4j %.0f Mbit/s %.1f/%.1f µs %.2f CPU-s/GiB%n",
+          r + 1, kernel.get(r)[0], kernel.get(r)[1], kernel.get(r)[2], kernel.get(r)[3], zt.get(r)[0], zt.get(r)[1],
+          zt.get(r)[2], zt.get(r)[3]);
     }
 
     if (idle > 0) {
@@ -187,20 +201,57 @@ public final class TwoNodeBench {
     }
   }
 
-  private static double[] measure(Member client, String kind, String ip, int port, long bytes, int rtts)
+  /** CPU time of a member so far (ns): process, loop thread, other Java threads. */
+  private static long[] cpu(Member m) throws IOException {
+    String[] f = m.ask("cpu").split(" ");
+    return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2])};
+  }
+
+  /** Datagrams a member's node sent and received so far: {out, in}. */
+  private static long[] datagrams(Member m) throws IOException {
+    String[] f = m.ask("diag").split(" ");
+    return new long[] {Long.parseLong(f[3]), Long.parseLong(f[1])};
+  }
+
+  /** Mbit/s, RTT p50 and p99 (µs), CPU-seconds of both JVMs per GiB of bulk. */
+  private static double[] measure(Member server, Member client, String kind, String ip, int port, long bytes, int rtts)
       throws IOException {
+    long[] sc0 = cpu(server);
+    long[] cc0 = cpu(client);
+    long[] c0 = datagrams(client);
+    long[] s0 = datagrams(server);
     double mbps = Double.parseDouble(client.ask("bulk " + kind + " " + ip + " " + port + " " + bytes));
+    long[] sc1 = cpu(server);
+    long[] cc1 = cpu(client);
+    long cpu0 = sc0[0] + cc0[0];
+    long cpu1 = sc1[0] + cc1[0];
+    double gib = bytes / (double) (1L << 30);
+    System.out.printf(Locale.ROOT, "  %s bulk CPU-s per GiB: sender %.2f (loop %.2f, app %.2f, JVM %.2f), receiver %.2f "
+        + "(loop %.2f, app %.2f, JVM %.2f)%n", kind,
+        (cc1[0] - cc0[0]) / 1e9 / gib, (cc1[1] - cc0[1]) / 1e9 / gib, (cc1[2] - cc0[2]) / 1e9 / gib,
+        ((cc1[0] - cc0[0]) - (cc1[1] - cc0[1]) - (cc1[2] - cc0[2])) / 1e9 / gib,
+        (sc1[0] - sc0[0]) / 1e9 / gib, (sc1[1] - sc0[1]) / 1e9 / gib, (sc1[2] - sc0[2]) / 1e9 / gib,
+        ((sc1[0] - sc0[0]) - (sc1[1] - sc0[1]) - (sc1[2] - sc0[2])) / 1e9 / gib);
+    long[] c1 = datagrams(client);
+    long[] s1 = datagrams(server);
+    if (kind.equals("zt")) {
+      double mib = bytes / 1048576.0;
+      System.out.printf(Locale.ROOT, "  zt4j bulk: sender's node sent %.0f datagrams per MiB, the receiver's sent %.0f per MiB "
+          + "(ACKs), received %.0f%n", (c1[0] - c0[0]) / mib, (s1[0] - s0[0]) / mib, (s1[1] - s0[1]) / mib);
+    }
     String[] rtt = client.ask("rtt " + kind + " " + ip + " " + port + " " + rtts).split(" ");
-    return new double[] {mbps, Long.parseLong(rtt[0]) / 1000.0, Long.parseLong(rtt[1]) / 1000.0};
+    return new double[] {mbps, Long.parseLong(rtt[0]) / 1000.0, Long.parseLong(rtt[1]) / 1000.0,
+        (cpu1 - cpu0) / 1e9 / gib};
   }
 
   /** Highest throughput, lowest latencies over the rounds (each column on its own). */
   private static double[] best(List<double[]> rows) {
-    double[] b = {0, Double.MAX_VALUE, Double.MAX_VALUE};
+    double[] b = {0, Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
     for (double[] r : rows) {
       b[0] = Math.max(b[0], r[0]);
       b[1] = Math.min(b[1], r[1]);
       b[2] = Math.min(b[2], r[2]);
+      b[3] = Math.min(b[3], r[3]);
     }
     return b;
   }
