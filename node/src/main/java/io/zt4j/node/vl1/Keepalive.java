@@ -49,6 +49,7 @@ final class Keepalive {
     if (!online) {
       online = true;
       vl1.event(new NodeEvent.Online());
+      vl1.outbound().upstreamReachable();
     }
   }
 

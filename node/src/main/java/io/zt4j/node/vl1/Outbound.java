@@ -159,6 +159,19 @@ final class Outbound {
     }
   }
 
+  /**
+   * An upstream answered for the first time (we went online): packets queued because no path
+   * led anywhere yet — typically the WHOIS a node asks right after starting, queued for the root
+   * it has not heard from — are retried at the next background run instead of at the next 500 ms
+   * queue check. The packets and their order are what the timer would have sent.
+   */
+  void upstreamReachable() {
+    if (!txQueue.isEmpty()) {
+      lastCheckedQueuesAt = Peer.NEVER;
+      vl1.wakeAt(vl1.now());
+    }
+  }
+
   /** Sends what waited for {@code peer}'s identity ({@code doAnythingWaitingForPeer}, tx part). */
   void peerKnown(Peer peer) {
     lastWhoisSentAt.remove(peer.address());

@@ -48,4 +48,28 @@ class FlatNetworkTest {
     assertThat(ca.drops(Vl1Counters.Drop.AUTHENTICATION_FAILED)).isZero();
     assertThat(ca.drops(Vl1Counters.Drop.MALFORMED)).isZero();
   }
+
+  /**
+   * A message sent the moment a node starts (before its root has answered) needs a WHOIS that can
+   * only go out once the root is reachable: it leaves as soon as the node is online, not at the
+   * next 500 ms queue check.
+   */
+  @Test
+  void whatIsSentBeforeTheRootAnswersLeavesWhenTheNodeGoesOnline() {
+    SimNetwork net = new SimNetwork(8);
+    World planet = TestWorlds.planet(0xabcdef01L, 1_000L, TestIdentities.get(0),
+        new RootSpec(TestIdentities.get(1), "1.0.0.1/9993"));
+    SimNode root = new SimNode(net, "root", net.internet().addHost("root", "1.0.0.1"), 9993, TestIdentities.get(1), planet, 1);
+    SimNode a = new SimNode(net, "a", net.internet().addHost("a", "2.0.0.2"), 9993, TestIdentities.get(2), planet, 2);
+    SimNode b = new SimNode(net, "b", net.internet().addHost("b", "3.0.0.3"), 9993, TestIdentities.get(3), planet, 3);
+    root.start();
+    b.start();
+    assertThat(net.runUntil(b::online, 30_000)).isTrue();
+    long t0 = net.nowMillis();
+    a.start();
+    a.send(b, 42, "right away");
+    assertThat(net.runUntil(() -> !b.userMessages().isEmpty(), t0 + 5_000)).isTrue();
+    assertThat(a.online()).isTrue();
+    assertThat(net.nowMillis() - t0).as("ms from start to delivery").isLessThan(400);
+  }
 }
