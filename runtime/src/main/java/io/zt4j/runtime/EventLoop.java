@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>handle the selected keys ({@link IoHandler}, e.g. the UDP transport's datagrams);
  *   <li>run queued commands;
  *   <li>run every task with the current time; each returns its next deadline;
+ *   <li>run the iteration-end hooks;
  *   <li>sleep until the earliest deadline (rounded up to the selector's millisecond), a
  *       readable channel or a wake-up.
  * </ol>
@@ -65,6 +66,7 @@ public final class EventLoop implements AutoCloseable {
   private volatile boolean running = true;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final List<Runnable> stopHooks = new ArrayList<>();
+  private final List<Runnable> iterationEndHooks = new ArrayList<>();
   private IoHandler io;
   private volatile Throwable failure;
   private long iterations;
@@ -103,6 +105,15 @@ public final class EventLoop implements AutoCloseable {
 
   public void removeTask(Task task) {
     tasks.remove(task);
+  }
+
+  /**
+   * Runs {@code hook} at the end of every iteration, after the tasks and before the loop sleeps
+   * (e.g. to wake application threads once per batch of datagrams instead of once per datagram).
+   * Loop thread only (use {@link #execute}).
+   */
+  public void onIterationEnd(Runnable hook) {
+    iterationEndHooks.add(hook);
   }
 
   /**
@@ -199,6 +210,9 @@ public final class EventLoop implements AutoCloseable {
         long deadline = Long.MAX_VALUE;
         for (int i = 0; i < tasks.size(); i++) {
           deadline = Math.min(deadline, tasks.get(i).run(now));
+        }
+        for (int i = 0; i < iterationEndHooks.size(); i++) {
+          iterationEndHooks.get(i).run();
         }
         iterations++;
         sleeping.set(true);

@@ -39,6 +39,7 @@ public final class StackDriver implements EventLoop.Task {
   private final DriverOptions options;
   private final java.util.Set<DriverSocket> sockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean stopped;
+  private final java.util.ArrayList<Thread> unparkAtIterationEnd = new java.util.ArrayList<>(); // loop-only
 
   /** Drives {@code stack} on {@code loop}; registers itself as a task of the loop. */
   public StackDriver(EventLoop loop, Stack stack, DriverOptions options) {
@@ -56,6 +57,11 @@ public final class StackDriver implements EventLoop.Task {
     this.options = options;
     if (registerTask) {
       loop.execute(() -> loop.addTask(this));
+    }
+    if (loop.inLoop()) {
+      loop.onIterationEnd(this::unparkDeferred);
+    } else {
+      loop.execute(() -> loop.onIterationEnd(this::unparkDeferred));
     }
   }
 
@@ -111,6 +117,26 @@ public final class StackDriver implements EventLoop.Task {
       s.service(now);
     }
     sockets.clear();
+  }
+
+  /**
+   * Wakes {@code t} (an application thread waiting for data) at the end of this loop iteration:
+   * a reader woken for every arriving segment parks again after each one (two futex calls and a
+   * context switch per segment); woken once per batch of datagrams it takes what the batch
+   * brought. Loop thread only.
+   */
+  void unparkAtIterationEnd(Thread t) {
+    int n = unparkAtIterationEnd.size();
+    if (t != null && (n == 0 || unparkAtIterationEnd.get(n - 1) != t)) {
+      unparkAtIterationEnd.add(t); // a repeat of an earlier one only costs a spare permit
+    }
+  }
+
+  private void unparkDeferred() {
+    for (int i = 0; i < unparkAtIterationEnd.size(); i++) {
+      java.util.concurrent.locks.LockSupport.unpark(unparkAtIterationEnd.get(i));
+    }
+    unparkAtIterationEnd.clear();
   }
 
   void enqueue(DriverSocket s) {
