@@ -40,6 +40,7 @@ public final class StackDriver implements EventLoop.Task {
   private final java.util.Set<DriverSocket> sockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean stopped;
   private final java.util.ArrayList<Thread> unparkAtIterationEnd = new java.util.ArrayList<>(); // loop-only
+  private boolean wokeThisIteration; // loop-only
 
   /** Drives {@code stack} on {@code loop}; registers itself as a task of the loop. */
   public StackDriver(EventLoop loop, Stack stack, DriverOptions options) {
@@ -120,14 +121,23 @@ public final class StackDriver implements EventLoop.Task {
   }
 
   /**
-   * Wakes {@code t} (an application thread waiting for data) at the end of this loop iteration:
-   * a reader woken for every arriving segment parks again after each one (two futex calls and a
-   * context switch per segment); woken once per batch of datagrams it takes what the batch
-   * brought. Loop thread only.
+   * Wakes {@code t} (an application thread waiting for data). The first wake-up of a loop
+   * iteration goes out at once (a reader waiting for a reply must not wait for the rest of the
+   * iteration); later ones wait for the end of the iteration (a reader woken for every arriving
+   * segment parks again after each one: two futex calls and a context switch per segment, where
+   * one wake-up per batch of datagrams lets it take what the batch brought). Loop thread only.
    */
-  void unparkAtIterationEnd(Thread t) {
+  void wakeReader(Thread t) {
+    if (t == null) {
+      return;
+    }
+    if (!wokeThisIteration) {
+      wokeThisIteration = true;
+      java.util.concurrent.locks.LockSupport.unpark(t);
+      return;
+    }
     int n = unparkAtIterationEnd.size();
-    if (t != null && (n == 0 || unparkAtIterationEnd.get(n - 1) != t)) {
+    if (n == 0 || unparkAtIterationEnd.get(n - 1) != t) {
       unparkAtIterationEnd.add(t); // a repeat of an earlier one only costs a spare permit
     }
   }
@@ -137,6 +147,7 @@ public final class StackDriver implements EventLoop.Task {
       java.util.concurrent.locks.LockSupport.unpark(unparkAtIterationEnd.get(i));
     }
     unparkAtIterationEnd.clear();
+    wokeThisIteration = false;
   }
 
   void enqueue(DriverSocket s) {

@@ -283,7 +283,7 @@ public final class TcpConnection extends DriverSocket {
         eof = true;
       }
       if (n > 0 || eof) {
-        driver.unparkAtIterationEnd(reader);
+        driver.wakeReader(reader);
       }
       if (eof || s.available() == 0) {
         return; // drained: the stack signals when more arrives
