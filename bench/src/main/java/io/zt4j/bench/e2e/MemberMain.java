@@ -287,7 +287,7 @@ public final class MemberMain {
         held.add(s);
       }
     }
-    Thread.sleep(1500); // delayed ACKs out, idle buffers released
+    Thread.sleep(Long.getLong("zt4j.bench.idleWaitMs", 1500)); // delayed ACKs out, idle buffers released
     return (usedHeap() - before) / n;
   }
 
