@@ -56,12 +56,11 @@ class FlatNetworkTest {
    */
   @Test
   void whatIsSentBeforeTheRootAnswersLeavesWhenTheNodeGoesOnline() {
-    SimNetwork net = new SimNetwork(8);
-    World planet = TestWorlds.planet(0xabcdef01L, 1_000L, TestIdentities.get(0),
-        new RootSpec(TestIdentities.get(1), "1.0.0.1/9993"));
-    SimNode root = new SimNode(net, "root", net.internet().addHost("root", "1.0.0.1"), 9993, TestIdentities.get(1), planet, 1);
-    SimNode a = new SimNode(net, "a", net.internet().addHost("a", "2.0.0.2"), 9993, TestIdentities.get(2), planet, 2);
-    SimNode b = new SimNode(net, "b", net.internet().addHost("b", "3.0.0.3"), 9993, TestIdentities.get(3), planet, 3);
+    SimPlanet p = new SimPlanet(8, 0xabcdef01L);
+    SimNetwork net = p.net;
+    SimNode root = p.root();
+    SimNode a = p.node("a", "2.0.0.2", 2);
+    SimNode b = p.node("b", "3.0.0.3", 3);
     root.start();
     b.start();
     assertThat(net.runUntil(b::online, 30_000)).isTrue();
