@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "zt4j",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT, // --help/-h and --version/-V on every subcommand too
     versionProvider = VersionCommand.Provider.class,
     description = "zt4j: a pure-Java ZeroTier SDK, its node, controller and tools.",
     subcommands = {VersionCommand.class, DemoCommand.class, ControllerCommand.class, IdtoolCommand.class, NodeCommand.class,

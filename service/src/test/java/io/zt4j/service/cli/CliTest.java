@@ -36,6 +36,21 @@ class CliTest {
   }
 
   @Test
+  void everySubcommandHasHelp() {
+    // The usage-error hint says "Try 'zt4j node run --help'", so that must work at every level.
+    for (String[] args : new String[][] {{"node", "run", "--help"}, {"root", "init", "-h"}, {"demo", "--help"},
+        {"controller", "--help"}, {"idtool", "--help"}}) {
+      out.getBuffer().setLength(0);
+      int rc = run(Zt4jCommand.commandLine(), args);
+      assertThat(rc).as(String.join(" ", args)).isZero();
+      assertThat(out.toString()).as(String.join(" ", args)).contains("Usage: zt4j " + args[0]);
+    }
+    out.getBuffer().setLength(0);
+    assertThat(run(Zt4jCommand.commandLine(), "node", "run", "--help")).isZero();
+    assertThat(out.toString()).contains("--join").contains("--planet");
+  }
+
+  @Test
   void unknownSubcommandIsAUsageErrorOnOneLinePlusHint() {
     int rc = run(Zt4jCommand.commandLine(), "frobnicate");
     assertThat(rc).isEqualTo(2);
