@@ -108,6 +108,14 @@ public record ZeroTierNetwork(long networkId, String name, Status status, String
         .map(a -> (Inet6Address) a.address()).findFirst();
   }
 
+  /** The network as a user reads it: its ID in hex (as ZeroTier writes it), not as a signed long. */
+  @Override
+  public String toString() {
+    return "ZeroTierNetwork[" + networkIdString() + " \"" + name + "\" " + status + (ready ? " ready" : "")
+        + (isPrivate ? " private" : " public") + " mac=" + mac + " mtu=" + mtu
+        + (broadcastEnabled ? "" : " no-broadcast") + " addresses=" + addresses + " routes=" + routes + "]";
+  }
+
   /** Our RFC 4193 address, if the network assigns them. */
   public Optional<Inet6Address> rfc4193() {
     return ipv6(AddressKind.RFC4193);
