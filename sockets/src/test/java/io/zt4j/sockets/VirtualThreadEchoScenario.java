@@ -79,6 +79,11 @@ public final class VirtualThreadEchoScenario {
       pinned = RecordingFile.readAllEvents(jfr).stream()
           .filter(e -> e.getEventType().getName().equals("jdk.VirtualThreadPinned"))
           .peek(e -> System.out.println("PINNED " + e))
+          // Count the pins our code causes (a zt4j frame on the pinned stack: a monitor held or a
+          // native frame of ours while parking). The JDK's own executor can pin briefly on a
+          // contended monitor inside ConcurrentHashMap when it starts a thread (seen on JDK 25:
+          // "Freeze or preempt failed"); that is printed above but is not ours to fix.
+          .filter(VirtualThreadEchoScenario::inOurCode)
           .count();
     } finally {
       Files.deleteIfExists(jfr);
@@ -126,5 +131,11 @@ public final class VirtualThreadEchoScenario {
       }
     }
     return ok;
+  }
+
+  private static boolean inOurCode(jdk.jfr.consumer.RecordedEvent e) {
+    jdk.jfr.consumer.RecordedStackTrace st = e.getStackTrace();
+    return st == null || st.getFrames().stream()
+        .anyMatch(f -> f.getMethod() != null && f.getMethod().getType().getName().startsWith("io.zt4j."));
   }
 }
