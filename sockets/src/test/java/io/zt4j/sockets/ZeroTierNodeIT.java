@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * storage; corrupt state.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ZeroTierNodeTest {
+class ZeroTierNodeIT {
   static LocalNetwork net;
   @TempDir Path tmp;
 

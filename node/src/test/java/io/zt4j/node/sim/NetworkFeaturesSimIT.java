@@ -19,7 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Config chunking, rules, multicast fan-out, broadcast and restarts on the simulated network. */
-class NetworkFeaturesSimTest {
+class NetworkFeaturesSimIT {
   final SimNetwork net = new SimNetwork(23);
   final World planet = TestWorlds.planet(0xabcdef02L, 1_000L, TestIdentities.get(0),
       new RootSpec(TestIdentities.get(1), "1.0.0.1/9993"));
