@@ -229,6 +229,9 @@ public final class EventLoop implements AutoCloseable {
           selector.select(wait == 0 ? 0 : Math.max(1, (wait + 999_999) / 1_000_000));
         }
         sleeping.set(false);
+        if (LatencyProbe.ENABLED) {
+          LatencyProbe.loopAwake();
+        }
       }
     } catch (Throwable t) {
       failure = t;

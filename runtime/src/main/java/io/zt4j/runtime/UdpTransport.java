@@ -138,6 +138,9 @@ public final class UdpTransport implements AutoCloseable {
   private boolean sendOn(int id, SocketAddress to, ByteBuffer data) {
     try {
       if (channels.get(id).send(data, to) > 0) {
+        if (LatencyProbe.ENABLED) {
+          LatencyProbe.sendto();
+        }
         return true;
       }
     } catch (IOException e) {
@@ -173,6 +176,9 @@ public final class UdpTransport implements AutoCloseable {
         }
         rx.flip();
         n++;
+        if (LatencyProbe.ENABLED) {
+          LatencyProbe.received();
+        }
         receiver.received(id, (InetSocketAddress) from, rx);
       }
     }

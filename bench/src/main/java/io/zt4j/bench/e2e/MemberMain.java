@@ -126,6 +126,7 @@ public final class MemberMain {
             }
             out.println("OK");
           }
+          case "probe" -> out.printf("OK %s%n", io.zt4j.runtime.LatencyProbe.summaryAndReset());
           case "heap" -> out.printf("OK %d%n", usedHeap());
           case "fresh" -> out.printf("OK %s%n", fresh(planet, nwid, Identity.fromString(f[1]).orElseThrow()));
           case "cpu" -> out.printf("OK %s%n", cpu(node));

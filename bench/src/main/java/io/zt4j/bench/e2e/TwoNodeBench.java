@@ -51,6 +51,9 @@ import java.util.concurrent.TimeUnit;
 public final class TwoNodeBench {
   private TwoNodeBench() {}
 
+  /** Members run with {@code -Dzt4j.probe=true}: print their per-stage latency breakdown. */
+  private static boolean probe;
+
   public static void main(String[] args) throws Exception {
     long mb = 1024;
     int rtts = 20_000;
@@ -68,6 +71,7 @@ public final class TwoNodeBench {
             + " (use --mb N --rtts N --idle N --rounds N --jvm OPTION)");
       }
     }
+    probe = childJvm.contains("-Dzt4j.probe=true");
     System.out.printf(Locale.ROOT, "machine: %d CPUs, load average %.2f; child JVMs: %s%n",
         Runtime.getRuntime().availableProcessors(),
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), childJvm);
@@ -239,7 +243,15 @@ public final class TwoNodeBench {
       System.out.printf(Locale.ROOT, "  zt4j bulk: sender's node sent %.0f datagrams per MiB, the receiver's sent %.0f per MiB "
           + "(ACKs), received %.0f%n", (c1[0] - c0[0]) / mib, (s1[0] - s0[0]) / mib, (s1[1] - s0[1]) / mib);
     }
+    if (probe && kind.equals("zt")) {
+      client.ask("probe");
+      server.ask("probe");
+    }
     String[] rtt = client.ask("rtt " + kind + " " + ip + " " + port + " " + rtts).split(" ");
+    if (probe && kind.equals("zt")) {
+      System.out.printf(Locale.ROOT, "  zt4j RTT p50 %.1f µs; stages p50/p90: client %s%n  server %s%n",
+          Long.parseLong(rtt[0]) / 1000.0, client.ask("probe"), server.ask("probe"));
+    }
     return new double[] {mbps, Long.parseLong(rtt[0]) / 1000.0, Long.parseLong(rtt[1]) / 1000.0,
         (cpu1 - cpu0) / 1e9 / gib};
   }

@@ -131,6 +131,9 @@ public final class StackDriver implements EventLoop.Task {
     if (t == null) {
       return;
     }
+    if (io.zt4j.runtime.LatencyProbe.ENABLED) {
+      io.zt4j.runtime.LatencyProbe.delivered();
+    }
     if (!wokeThisIteration) {
       wokeThisIteration = true;
       java.util.concurrent.locks.LockSupport.unpark(t);

@@ -415,6 +415,9 @@ public final class TcpConnection extends DriverSocket {
             if (!park(this, deadline)) {
               throw new SocketTimeoutException("Read timed out");
             }
+            if (io.zt4j.runtime.LatencyProbe.ENABLED) {
+              io.zt4j.runtime.LatencyProbe.readerAwake();
+            }
             checkInterrupt();
           }
         } finally {
@@ -444,6 +447,9 @@ public final class TcpConnection extends DriverSocket {
   /** Writes all of {@code b[off, off+len)}, blocking while the tx buffer is full. */
   public void write(byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, b.length);
+    if (io.zt4j.runtime.LatencyProbe.ENABLED) {
+      io.zt4j.runtime.LatencyProbe.write();
+    }
     writeLock.lock();
     try {
       while (len > 0) {
