@@ -341,7 +341,15 @@ public final class NodeRunner implements AutoCloseable {
     nodeDeadline = now();
     loop.ioHandler((keys, nowNanos) -> {
       long ms = millis(nowNanos);
-      transport.drain(keys, (id, from, data) -> received(id, from, data, ms, nowNanos));
+      // the datagrams of one wake-up are one input batch: TCP answers a connection's in-order
+      // data with one ACK at the end instead of one per second segment
+      stack.beginInputBatch();
+      try {
+        transport.drain(keys, (id, from, data) -> received(id, from, data, ms, nowNanos));
+      } finally {
+        stack.endInputBatch(nowNanos);
+      }
+      flush(nowNanos);
     });
     loop.addTask(this::runTasks);
     loop.onStop(this::stopOnLoop);

@@ -27,7 +27,9 @@ import java.util.List;
  * clock or starts a thread. Time comes in as {@code nowNanos} (monotonic). The loop:
  *
  * <pre>{@code
+ * stack.beginInputBatch();                  // optional: frames that arrived together
  * iface.receiveFrame(buf, off, len, now);   // for each frame from the link
+ * stack.endInputBatch(now);                  // the ACKs the batch owes go out
  * stack.poll(now);                           // when now >= stack.pollAt()
  * for (StackSocket s; (s = stack.nextReady()) != null; ) { ... s.readiness() ... }
  * sleep until min(stack.pollAt(), next frame, next app command)
@@ -111,6 +113,21 @@ public final class Stack {
     }
     s.send(dst, size, timeoutNanos, nowNanos);
     return s;
+  }
+
+  /**
+   * Marks the start of a batch of frames that arrived together (one loop iteration's datagrams);
+   * end it with {@link #endInputBatch}. Within a batch TCP answers in-order data with one pure
+   * ACK per connection at the end instead of one per second segment (see
+   * {@link Tcp#beginInputBatch}); outside batches every frame is answered on its own.
+   */
+  public void beginInputBatch() {
+    tcp.beginInputBatch();
+  }
+
+  /** Ends the input batch: sends the ACKs TCP deferred to its end. */
+  public void endInputBatch(long nowNanos) {
+    tcp.endInputBatch(nowNanos);
   }
 
   /** Runs everything due at {@code nowNanos}: loopback delivery, ARP/NDP and reassembly timers, transport timers. */

@@ -18,6 +18,20 @@ public interface CongestionControl {
     }
   }
 
+  /**
+   * RFC 3465's limit L on the slow-start increase per ACK, in segments. The RFC's L = 2·SMSS
+   * assumes one ACK per one or two segments; with stretch ACKs (Linux receivers after GRO, our
+   * own ACK coalescing per input batch, {@link TcpConfig#ackStretchSegments}) it would slow slow
+   * start down by up to 8×. Linux counts every acknowledged segment; we allow up to 16 segments
+   * per ACK, which covers a coalesced ACK and still bounds the burst after a large cumulative ACK.
+   */
+  int SLOW_START_LIMIT_SEGMENTS = 16;
+
+  /** The slow-start increase for an ACK of {@code ackedBytes} (RFC 3465 byte counting with limit L). */
+  static int slowStartIncrease(int ackedBytes, int mss) {
+    return (int) Math.min(ackedBytes, (long) SLOW_START_LIMIT_SEGMENTS * mss);
+  }
+
   /** Congestion window in bytes. */
   int cwnd();
 

@@ -5,7 +5,8 @@ package io.zt4j.stack.socket.tcp;
  * in bytes. After a congestion event at window W_max the window follows
  * W_cubic(t) = C·(t − K)³ + W_max with K = ∛(W_max·(1 − β)/C) (§4.2), C = 0.4, β = 0.7; the
  * Reno-friendly estimate W_est (§4.3) is used when larger; fast convergence (§4.7) lowers W_max
- * when a flow keeps losing. Slow start below ssthresh is standard (with RFC 3465 byte counting).
+ * when a flow keeps losing. Slow start below ssthresh is standard (with RFC 3465 byte counting,
+ * {@link CongestionControl#slowStartIncrease}).
  */
 public final class Cubic implements CongestionControl {
   static final double C = 0.4;
@@ -47,7 +48,7 @@ public final class Cubic implements CongestionControl {
   @Override
   public void onAck(long nowNanos, int ackedBytes, int bytesInFlight, long srttNanos) {
     if (cwnd < ssthresh) {
-      cwnd = NewReno.saturatingAdd(cwnd, Math.min(ackedBytes, 2 * mss));
+      cwnd = NewReno.saturatingAdd(cwnd, CongestionControl.slowStartIncrease(ackedBytes, mss));
       return;
     }
     double cwndSeg = (double) cwnd / mss;

@@ -2,8 +2,8 @@ package io.zt4j.stack.socket.tcp;
 
 /**
  * Reno/NewReno congestion control (RFC 5681, RFC 6582): slow start with appropriate byte
- * counting (RFC 3465, L = 2·SMSS), congestion avoidance growing by one SMSS per window of
- * acknowledged bytes, halving on loss, one SMSS after a timeout. The NewReno partial-ACK rules
+ * counting (RFC 3465, with L = {@link CongestionControl#SLOW_START_LIMIT_SEGMENTS}·SMSS for
+ * stretch ACKs), congestion avoidance growing by one SMSS per window of acknowledged bytes, halving on loss, one SMSS after a timeout. The NewReno partial-ACK rules
  * live in the sender's recovery logic.
  */
 public final class NewReno implements CongestionControl {
@@ -35,7 +35,7 @@ public final class NewReno implements CongestionControl {
   @Override
   public void onAck(long nowNanos, int ackedBytes, int bytesInFlight, long srttNanos) {
     if (cwnd < ssthresh) {
-      cwnd = saturatingAdd(cwnd, Math.min(ackedBytes, 2 * mss));
+      cwnd = saturatingAdd(cwnd, CongestionControl.slowStartIncrease(ackedBytes, mss));
       return;
     }
     caAccumulator += ackedBytes;

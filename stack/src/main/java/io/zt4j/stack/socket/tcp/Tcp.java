@@ -58,6 +58,12 @@ public final class Tcp {
   /** Latest time seen (for calls without a time argument, like {@link StackSocket#close()}). */
   long lastNowNanos;
 
+  /** Between {@link #beginInputBatch} and {@link #endInputBatch}: pure ACKs may be coalesced. */
+  private boolean inInputBatch;
+  /** Connections whose ACK waits for the end of the input batch (each at most once). */
+  private TcpSocket[] deferredAcks = new TcpSocket[16];
+  private int deferredAckCount;
+
   private final long[] drops = new long[TcpDrop.values().length];
   private int nextEphemeral;
   private long challengeWindowStartNanos = Long.MIN_VALUE;
@@ -449,6 +455,52 @@ public final class Tcp {
     }
     s.onIcmpError(TcpError.UNREACHABLE, hard, mtu, nowNanos);
     afterEvent(s);
+  }
+
+  // ---------------------------------------------------------------- input batches
+
+  /**
+   * Starts a batch of input: the segments that arrive until {@link #endInputBatch} came in
+   * together (one loop iteration's datagrams), so a connection answers all the in-order data it
+   * got with one pure ACK at the end of the batch instead of one per second segment — stretched
+   * up to {@link TcpConfig#ackStretchSegments} full segments or a quarter of its receive buffer
+   * (what Linux's receive offload does). ACKs that must not wait (out-of-order or duplicate
+   * data, filled holes, FIN, window updates, challenge ACKs) still go out at once, and data we
+   * send in the meantime carries the ACK. Calls may not nest; idempotent.
+   */
+  public void beginInputBatch() {
+    inInputBatch = true;
+  }
+
+  /** Ends the batch: sends the ACKs that were deferred to now (one per connection that still owes one). */
+  public void endInputBatch(long nowNanos) {
+    inInputBatch = false;
+    lastNowNanos = Math.max(lastNowNanos, nowNanos);
+    for (int i = 0; i < deferredAckCount; i++) {
+      TcpSocket s = deferredAcks[i];
+      deferredAcks[i] = null;
+      s.receiver.ackDeferred = false;
+      if (s.state != TcpState.CLOSED && (s.receiver.ackDue || s.receiver.ackNow)) {
+        s.flush(lastNowNanos);
+        reschedule(s);
+      }
+    }
+    deferredAckCount = 0;
+  }
+
+  boolean inInputBatch() {
+    return inInputBatch;
+  }
+
+  void deferAck(TcpSocket s) {
+    if (s.receiver.ackDeferred) {
+      return;
+    }
+    if (deferredAckCount == deferredAcks.length) {
+      deferredAcks = java.util.Arrays.copyOf(deferredAcks, deferredAckCount * 2);
+    }
+    deferredAcks[deferredAckCount++] = s;
+    s.receiver.ackDeferred = true;
   }
 
   // ---------------------------------------------------------------- timers

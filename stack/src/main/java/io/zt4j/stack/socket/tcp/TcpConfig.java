@@ -14,6 +14,13 @@ public final class TcpConfig {
   public int receiveBufferMaxBytes = 6 * 1024 * 1024;
   /** Delayed-ACK timeout (RFC 9293 §3.8.6.3 requires &lt; 500 ms; RFC 5681 asks ≤ 200 ms). */
   public long delayedAckNanos = 40_000_000L;
+  /**
+   * ACK coalescing within an input batch ({@link Tcp#beginInputBatch}): one pure ACK may cover
+   * up to this many full-sized in-order segments (and at most a quarter of the receive buffer)
+   * instead of every second one (RFC 5681 §4.2), like Linux's ACKs after GRO. Outside a batch,
+   * or with a value of 2 or less, every second full-sized segment is ACKed.
+   */
+  public int ackStretchSegments = 16;
   /** TIME_WAIT duration, 2·MSL (Linux uses 60 s). */
   public long timeWaitNanos = 60_000_000_000L;
   /** How long an orphaned connection may sit in FIN_WAIT_2 (Linux tcp_fin_timeout). */

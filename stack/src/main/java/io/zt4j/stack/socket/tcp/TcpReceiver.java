@@ -12,6 +12,12 @@ import io.zt4j.stack.wire.Seq;
  * immediately on out-of-order data or a filled hole, otherwise after the delayed-ACK timeout),
  * the peer's FIN, and RFC 7323 TS.Recent.
  *
+ * <p>Two kinds of owed ACK: {@link #ackNow} must go out at once (out-of-order or duplicate data,
+ * a filled hole, FIN, window updates, RFC 5961 challenges); {@link #ackDue} is the "every second
+ * full-sized segment" ACK, which the layer may stretch over the rest of an input batch
+ * ({@link Tcp#beginInputBatch}) up to {@link #stretchLimit} bytes — one ACK for everything a
+ * batch brought in order, like Linux after GRO.
+ *
  * <p>Owner thread only. Payload is copied once into the ring here and once out in
  * {@link #read}.
  */
@@ -36,7 +42,12 @@ final class TcpReceiver {
 
   /** Bytes received in order since we last sent an ACK. */
   int bytesSinceAck;
+  /** An ACK must be sent now. */
   boolean ackNow;
+  /** Two full segments arrived in order since the last ACK: an ACK is owed (stretchable within a batch). */
+  boolean ackDue;
+  /** Set while this socket is on the layer's list of ACKs deferred to the end of the input batch. */
+  boolean ackDeferred;
   /** Deadline of the delayed ACK, or Long.MAX_VALUE. */
   long delayedAckAt = Long.MAX_VALUE;
   long delayedAckNanos = 40_000_000L;
@@ -145,8 +156,10 @@ final class TcpReceiver {
           ring.discard(ring.size());
         }
         bytesSinceAck += len;
-        if (hadHoles || bytesSinceAck >= 2 * Math.min(largestSegment, rcvMss)) {
+        if (hadHoles) {
           ackNow = true;
+        } else if (bytesSinceAck >= 2 * fullSegment()) {
+          ackDue = true;
         } else if (delayedAckAt == Long.MAX_VALUE) {
           delayedAckAt = nowNanos + delayedAckNanos;
         }
@@ -171,6 +184,23 @@ final class TcpReceiver {
       return true;
     }
     return false;
+  }
+
+  /** The peer's full-sized segment as far as we can tell (its largest payload, at most our MSS). */
+  private int fullSegment() {
+    return Math.min(largestSegment, rcvMss);
+  }
+
+  /**
+   * How many in-order bytes one stretched ACK may cover: {@code segments} full-sized segments,
+   * at most a quarter of the receive buffer, never below the RFC 5681 two segments. A bounded
+   * stretch keeps the sender's clock (ACK-driven sending and, with byte counting, cwnd growth)
+   * and its loss detection (duplicate ACKs and SACK still go out at once) intact.
+   */
+  int stretchLimit(int segments) {
+    int seg = fullSegment();
+    long limit = Math.min((long) segments * seg, ring.limit() / 4);
+    return (int) Math.max(limit, 2L * seg);
   }
 
   /** Bytes the application can read now. */
@@ -209,6 +239,7 @@ final class TcpReceiver {
   /** Records that an ACK for RCV.NXT went out. */
   void ackSent() {
     ackNow = false;
+    ackDue = false;
     bytesSinceAck = 0;
     delayedAckAt = Long.MAX_VALUE;
     lastAckSent = rcvNxt;

@@ -970,7 +970,15 @@ public final class TcpSocket extends TcpEndpoint {
         sent = sender.output(nowNanos);
       }
     }
-    if (sent == 0 && receiver.ackNow && state != TcpState.SYN_SENT) {
+    if (sent > 0 || state == TcpState.SYN_SENT) {
+      return;
+    }
+    if (!receiver.ackNow && receiver.ackDue && layer.inInputBatch()
+        && receiver.bytesSinceAck < receiver.stretchLimit(layer.config.ackStretchSegments)) {
+      layer.deferAck(this); // one ACK at the end of the batch covers what else it brings
+      return;
+    }
+    if (receiver.ackNow || receiver.ackDue) {
       // a pure ACK carries the next new sequence number, not a rewound SND.NXT: while we go back
       // after an RTO, SND.NXT may lie below what the peer already has, and it would discard the
       // ACK as out of window (both sides doing so deadlocks the connection)
@@ -1105,6 +1113,7 @@ public final class TcpSocket extends TcpEndpoint {
     lingerAt = Long.MAX_VALUE;
     idleReleaseAt = Long.MAX_VALUE;
     receiver.ackNow = false;
+    receiver.ackDue = false;
     layer.detach(this);
   }
 }

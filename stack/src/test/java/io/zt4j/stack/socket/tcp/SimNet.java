@@ -93,6 +93,11 @@ final class SimNet {
   long lost;
   long bytesOnWire;
   List<Packet> tap;
+  /**
+   * When set, the segments delivered at one instant reach each host as one input batch
+   * ({@link Tcp#beginInputBatch}), as the runtime hands over one loop iteration's datagrams.
+   */
+  boolean batched;
   /** When set, every segment is printed with its fate (debugging aid). */
   java.io.PrintStream trace;
 
@@ -157,9 +162,19 @@ final class SimNet {
 
   void step(long at) {
     now = Math.max(now, at);
+    if (batched) {
+      for (Host h : hosts) {
+        h.tcp.beginInputBatch();
+      }
+    }
     while (!queue.isEmpty() && queue.peek().at() <= now) {
       Packet p = queue.poll();
       p.dst().tcp.receive(0, p.srcLo(), p.dst().hi, p.dst().lo, p.data(), 0, p.data().length, now);
+    }
+    if (batched) {
+      for (Host h : hosts) {
+        h.tcp.endInputBatch(now);
+      }
     }
     for (Host h : hosts) {
       if (h.tcp.pollAt() <= now) {

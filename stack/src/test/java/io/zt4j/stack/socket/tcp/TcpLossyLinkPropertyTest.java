@@ -11,7 +11,7 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * Bulk transfers in both directions at once over a link with seeded loss (up to 10%),
- * duplication, reordering and delay: every byte arrives exactly once and in order (SHA-256),
+ * duplication, reordering and delay, with and without input batches (ACK coalescing): every byte arrives exactly once and in order (SHA-256),
  * progress never stalls for more than a few RTOs, and both ends finish in CLOSED/TIME_WAIT.
  */
 class TcpLossyLinkPropertyTest {
@@ -27,18 +27,21 @@ class TcpLossyLinkPropertyTest {
       @ForAll @IntRange(min = 20_000, max = 400_000) int bytesAtoB,
       @ForAll @IntRange(min = 0, max = 200_000) int bytesBtoA,
       @ForAll boolean cubic,
-      @ForAll boolean sack) throws Exception {
-    transfer(seed, loss, dup, reorder, delayMs, 1500, bytesAtoB, bytesBtoA, cubic, sack);
+      @ForAll boolean sack,
+      @ForAll boolean batched) throws Exception {
+    transfer(seed, loss, dup, reorder, delayMs, 1500, bytesAtoB, bytesBtoA, cubic, sack, batched);
   }
 
   /**
    * One connection over a {@link SimNet} link with these faults, {@code bytesAtoB} and
    * {@code bytesBtoA} at once; asserts exact delivery (SHA-256), the stall budget, RTO sanity and
-   * a clean close of both ends. Returns the virtual time the transfer took.
+   * a clean close of both ends. With {@code batched}, segments arriving at one instant are one
+   * input batch (ACK coalescing). Returns the virtual time the transfer took.
    */
   static long transfer(long seed, double loss, double dup, double reorder, int delayMs, int mtu, long bytesAtoB,
-      long bytesBtoA, boolean cubic, boolean sack) throws Exception {
+      long bytesBtoA, boolean cubic, boolean sack, boolean batched) throws Exception {
     SimNet net = new SimNet(seed);
+    net.batched = batched;
     if (System.getenv("TCP_TRACE") != null) {
       net.trace = System.out;
     }
