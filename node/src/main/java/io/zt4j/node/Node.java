@@ -221,6 +221,11 @@ public final class Node {
     vl1.clearLocalInterfaceAddresses();
   }
 
+  /** The addresses of this host that PUSH_DIRECT_PATHS advertises (besides what peers report seeing). */
+  public List<InetAddress> localInterfaceAddresses() {
+    return vl1.localInterfaceAddresses();
+  }
+
   /** Saves the peer cache through the host and reports {@link NodeEvent.Down}. Idempotent. */
   public void close() {
     if (closed) {

@@ -109,6 +109,7 @@ public final class NodeRunner implements AutoCloseable {
     private DriverOptions driverOptions = DriverOptions.DEFAULTS;
     private TcpConfig tcpConfig;
     private final List<Object[]> physicalMtus = new ArrayList<>();
+    private Integer secondaryPort;
 
     /**
      * The largest UDP payload to send to addresses in {@code network}/{@code prefixBits}
@@ -150,6 +151,23 @@ public final class NodeRunner implements AutoCloseable {
     /** Bind UDP here (repeatable; IPv4 or IPv6). Only these addresses are used and advertised. */
     public Options bind(InetSocketAddress address) {
       bind.add(Objects.requireNonNull(address));
+      return this;
+    }
+
+    /**
+     * Also listen on a secondary UDP port, on the same addresses as the primary one (ZeroTier
+     * One's {@code secondaryPort}; some NATs misbehave when two hosts behind them use the same
+     * internal port, and some routers block one port after a while). {@code 0} picks one as
+     * ZeroTier One 1.14 does (random in 20000–65499, the next free one); any other value is that
+     * port. Off unless called: zt4j is embedded in applications, which should not get a second
+     * port they did not ask for (ZeroTier One's service binds one by default). Packets received
+     * on it are answered from it, and its addresses are advertised to peers like the primary's.
+     */
+    public Options secondaryPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("secondary port out of range: " + port);
+      }
+      this.secondaryPort = port;
       return this;
     }
 
@@ -228,6 +246,7 @@ public final class NodeRunner implements AutoCloseable {
   private volatile boolean online;
   private volatile RuntimeException lastStateWriteError;
   private volatile boolean closed;
+  private volatile int secondaryPort;
 
   // loop-only
   private UdpTransport transport;
@@ -276,6 +295,20 @@ public final class NodeRunner implements AutoCloseable {
   /** Loop thread: binds, creates the node and the stack, registers with the loop. */
   private void init(Options o) {
     transport = UdpTransport.bind(o.bind, loop.selector());
+    if (o.secondaryPort != null) {
+      int primary = transport.localAddresses().get(0).getPort();
+      if (o.secondaryPort == primary) {
+        transport.close();
+        throw new IllegalArgumentException("the secondary port " + primary + " is the primary port");
+      }
+      try {
+        SecureRandom r = new SecureRandom();
+        secondaryPort = transport.bindPort(o.secondaryPort, r::nextInt);
+      } catch (RuntimeException e) {
+        transport.close();
+        throw e;
+      }
+    }
     long loopbackValidation = o.loopbackIdentityValidationMillis != null ? o.loopbackIdentityValidationMillis
         : o.allowLoopbackPaths ? 0 : io.zt4j.node.vl1.Vl1Constants.IDENTITY_VALIDATION_SOURCE_RATE_LIMIT_MILLIS;
     NodeConfig.Builder cfg = NodeConfig.builder(new BufferedSecureRandom(new SecureRandom()))
@@ -495,6 +528,26 @@ public final class NodeRunner implements AutoCloseable {
   /** Bound socket addresses (socket id = index). */
   public List<InetSocketAddress> localAddresses() {
     return transport.localAddresses();
+  }
+
+  /** The secondary UDP port, or 0 if the node has none ({@link Options#secondaryPort}). */
+  public int secondaryPort() {
+    return secondaryPort;
+  }
+
+  /** One UDP socket of the node and its datagram counts. */
+  public record SocketStats(int socketId, InetSocketAddress local, long sent, long received) {}
+
+  /** The node's UDP sockets (socket id = index) with what each sent and received so far. */
+  public List<SocketStats> socketStats() {
+    return call(n -> {
+      List<InetSocketAddress> locals = transport.localAddresses();
+      List<SocketStats> out = new ArrayList<>();
+      for (int i = 0; i < locals.size(); i++) {
+        out.add(new SocketStats(i, locals.get(i), transport.sent(i), transport.received(i)));
+      }
+      return out;
+    });
   }
 
   /** Our ZeroTier address (immutable, so readable from any thread). */

@@ -26,8 +26,13 @@ import java.util.List;
  * first socket gets an ephemeral port and the others reuse it, so the node has one port on all
  * its addresses like ZeroTier One's primary port.
  *
- * <p>Owned by the node loop thread: {@link #send} and {@link #drain} are called only there.
- * {@link #close} may be called once the loop has stopped.
+ * <p>Further ports ({@link #bindPort}: ZeroTier One's secondary port, and the port that port
+ * mapping maps) are bound on the same addresses as the primary one, so they stay within the bind
+ * rules; their sockets get the next socket ids. A path remembers the socket id a peer reached, so
+ * replies leave from the port the peer sent to.
+ *
+ * <p>Owned by the node loop thread: {@link #send}, {@link #drain} and {@link #bindPort} are
+ * called only there. {@link #close} may be called once the loop has stopped.
  */
 public final class UdpTransport implements AutoCloseable {
   /** ZeroTier One's desired UDP socket buffer size ({@code ZT_UDP_DESIRED_BUF_SIZE}). */
@@ -44,14 +49,30 @@ public final class UdpTransport implements AutoCloseable {
     void received(int socketId, InetSocketAddress from, ByteBuffer data);
   }
 
+  /** Lowest port {@link #bindPort} picks at random (ZeroTier One: {@code 20000 + random % 45500}). */
+  public static final int RANDOM_PORT_BASE = 20000;
+  /** Size of the range {@link #bindPort} picks from. */
+  public static final int RANDOM_PORT_SPAN = 45500;
+  /** Ports {@link #bindPort} tries, one after the other, before giving up (ZeroTier One: 1000). */
+  static final int RANDOM_PORT_TRIALS = 1000;
+
   private final List<DatagramChannel> channels;
   private final List<InetSocketAddress> locals;
+  private final Selector selector;
+  /** Sockets bound by {@link #bind} (the primary port); {@link #bindPort} adds after them. */
+  private final int primaryCount;
   private final ByteBuffer rx = ByteBuffer.allocateDirect(MAX_DATAGRAM);
   private long sendFailures;
+  private long[] sentPerSocket;
+  private long[] receivedPerSocket;
 
-  private UdpTransport(List<DatagramChannel> channels, List<InetSocketAddress> locals) {
+  private UdpTransport(List<DatagramChannel> channels, List<InetSocketAddress> locals, Selector selector) {
     this.channels = channels;
     this.locals = locals;
+    this.selector = selector;
+    this.primaryCount = channels.size();
+    this.sentPerSocket = new long[channels.size()];
+    this.receivedPerSocket = new long[channels.size()];
   }
 
   /**
@@ -71,17 +92,8 @@ public final class UdpTransport implements AutoCloseable {
         if (a.getPort() == 0 && sharedPort > 0) {
           want = new InetSocketAddress(a.getAddress(), sharedPort);
         }
-        ProtocolFamily fam = a.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
-        DatagramChannel ch = DatagramChannel.open(fam);
+        DatagramChannel ch = open(want);
         chans.add(ch);
-        ch.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
-        ch.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
-        try {
-          ch.bind(want);
-        } catch (IOException e) {
-          throw new IOException("cannot bind UDP " + format(want) + ": " + e.getMessage(), e);
-        }
-        ch.configureBlocking(false);
         ch.register(selector, SelectionKey.OP_READ, chans.size() - 1);
         InetSocketAddress bound = (InetSocketAddress) ch.getLocalAddress();
         locals.add(bound);
@@ -95,7 +107,107 @@ public final class UdpTransport implements AutoCloseable {
       }
       throw new UncheckedIOException(e.getMessage(), e);
     }
-    return new UdpTransport(chans, locals);
+    return new UdpTransport(chans, locals, selector);
+  }
+
+  /** A non-blocking socket with throughput-sized buffers bound to {@code at}. */
+  private static DatagramChannel open(InetSocketAddress at) throws IOException {
+    ProtocolFamily fam = at.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+    DatagramChannel ch = DatagramChannel.open(fam);
+    try {
+      ch.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+      ch.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+      try {
+        ch.bind(at);
+      } catch (IOException e) {
+        throw new IOException("cannot bind UDP " + format(at) + ": " + e.getMessage(), e);
+      }
+      ch.configureBlocking(false);
+    } catch (IOException e) {
+      closeQuietly(ch);
+      throw e;
+    }
+    return ch;
+  }
+
+  /**
+   * Binds one more socket on each address the transport was created with (same IPs, this port),
+   * all or none: ZeroTier One's secondary port, or the port that port mapping maps. With
+   * {@code port} 0 a port is picked like ZeroTier One picks its secondary port: a random start
+   * in 20000–65499, then the following ports until one is free on every address.
+   *
+   * @param random source of the random start (any int)
+   * @return the port bound
+   * @throws UncheckedIOException if {@code port} (or, with 0, no port tried) can be bound
+   */
+  public int bindPort(int port, java.util.function.IntSupplier random) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+    List<InetAddress> ips = new ArrayList<>();
+    for (int i = 0; i < primaryCount; i++) {
+      ips.add(locals.get(i).getAddress());
+    }
+    if (port != 0) {
+      try {
+        bindAll(ips, port);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e.getMessage(), e);
+      }
+      return port;
+    }
+    int p = RANDOM_PORT_BASE + Math.floorMod(random.getAsInt(), RANDOM_PORT_SPAN);
+    IOException last = null;
+    for (int i = 0; i < RANDOM_PORT_TRIALS; i++, p = p >= 65535 ? RANDOM_PORT_BASE : p + 1) {
+      if (inUse(p)) {
+        continue;
+      }
+      try {
+        bindAll(ips, p);
+        return p;
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw new UncheckedIOException("no free UDP port found after " + RANDOM_PORT_TRIALS + " tries", last);
+  }
+
+  private boolean inUse(int port) {
+    for (InetSocketAddress a : locals) {
+      if (a.getPort() == port) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void bindAll(List<InetAddress> ips, int port) throws IOException {
+    List<DatagramChannel> opened = new ArrayList<>();
+    try {
+      for (InetAddress ip : ips) {
+        opened.add(open(new InetSocketAddress(ip, port)));
+      }
+    } catch (IOException e) {
+      opened.forEach(UdpTransport::closeQuietly);
+      throw e;
+    }
+    for (DatagramChannel ch : opened) {
+      channels.add(ch);
+      ch.register(selector, SelectionKey.OP_READ, channels.size() - 1);
+      locals.add((InetSocketAddress) ch.getLocalAddress());
+    }
+    sentPerSocket = java.util.Arrays.copyOf(sentPerSocket, channels.size());
+    receivedPerSocket = java.util.Arrays.copyOf(receivedPerSocket, channels.size());
+  }
+
+  /** Datagrams sent from socket {@code socketId} so far. */
+  public long sent(int socketId) {
+    return sentPerSocket[socketId];
+  }
+
+  /** Datagrams received on socket {@code socketId} so far. */
+  public long received(int socketId) {
+    return receivedPerSocket[socketId];
   }
 
   /** Bound addresses, indexed by socket id. */
@@ -138,6 +250,7 @@ public final class UdpTransport implements AutoCloseable {
   private boolean sendOn(int id, SocketAddress to, ByteBuffer data) {
     try {
       if (channels.get(id).send(data, to) > 0) {
+        sentPerSocket[id]++;
         if (LatencyProbe.ENABLED) {
           LatencyProbe.sendto();
         }
@@ -176,6 +289,7 @@ public final class UdpTransport implements AutoCloseable {
         }
         rx.flip();
         n++;
+        receivedPerSocket[id]++;
         if (LatencyProbe.ENABLED) {
           LatencyProbe.received();
         }

@@ -156,6 +156,7 @@ public final class ZeroTierNode implements AutoCloseable {
     private Integer port;
     private final List<InetSocketAddress> bind = new ArrayList<>();
     private boolean loopbackOnly;
+    private Integer secondaryPort;
     private Path planetFile;
     private byte[] planetBytes;
     private World planet;
@@ -171,6 +172,7 @@ public final class ZeroTierNode implements AutoCloseable {
       b.port = port;
       b.bind.addAll(bind);
       b.loopbackOnly = loopbackOnly;
+      b.secondaryPort = secondaryPort;
       b.planetFile = planetFile;
       b.planetBytes = planetBytes;
       b.planet = planet;
@@ -226,6 +228,23 @@ public final class ZeroTierNode implements AutoCloseable {
      */
     public Builder bind(InetSocketAddress address) {
       this.bind.add(Objects.requireNonNull(address));
+      return this;
+    }
+
+    /**
+     * Also listen on a secondary UDP port, on the same addresses as the primary one (ZeroTier
+     * One's {@code secondaryPort} setting: it helps with NATs that misbehave when two hosts behind
+     * them use the same internal port). {@code 0} picks a random free port in 20000–65499 as
+     * ZeroTier One 1.14 does; any other value is that port. Off unless called (ZeroTier One's
+     * service has one by default; an embedded node should not open ports the app did not ask
+     * for). Peers that reach the node on it are answered from it; its addresses are advertised to
+     * peers as direct paths like the primary's.
+     */
+    public Builder secondaryPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("secondary port out of range: " + port);
+      }
+      this.secondaryPort = port;
       return this;
     }
 
@@ -324,6 +343,9 @@ public final class ZeroTierNode implements AutoCloseable {
       }
       List<InetSocketAddress> addrs = bindAddresses();
       addrs.forEach(o::bind);
+      if (config.secondaryPort != null) {
+        o.secondaryPort(config.secondaryPort);
+      }
       o.allowLoopbackPaths(config.loopbackOnly || addrs.stream().allMatch(a -> a.getAddress().isLoopbackAddress()));
       runner = NodeRunner.start(o);
     } catch (StateDirectory.StateFileException e) {

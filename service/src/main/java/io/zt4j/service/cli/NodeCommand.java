@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * {@code zt4j node}: run a ZeroTier node as its own process (VL1: identity, roots, peers).
  *
  * <pre>
- *   zt4j node run --home DIR [--planet FILE] [--bind IP/PORT ...] [--send-to ADDRESS ...]
+ *   zt4j node run --home DIR [--planet FILE] [--bind IP/PORT ...] [--secondary-port PORT] [--send-to ADDRESS ...]
  * </pre>
  *
  * The home is a ZeroTier One style directory (identity.secret/public, planet, moons.d, peers.d);
@@ -58,6 +58,10 @@ final class NodeCommand implements Runnable {
 
     @Option(names = "--port", paramLabel = "PORT", description = "Port for the default bind addresses (default 9993).")
     int port = 9993;
+
+    @Option(names = "--secondary-port", paramLabel = "PORT",
+        description = "Also listen on this UDP port, on the same addresses (0 = random in 20000-65499 like ZeroTier One). Default: none.")
+    Integer secondaryPort;
 
     @Option(names = "--send-to", paramLabel = "ADDRESS", description = "Send this peer a USER_MESSAGE every second (repeatable).")
     List<String> sendTo = new ArrayList<>();
@@ -109,6 +113,9 @@ final class NodeCommand implements Runnable {
             .orElseThrow(() -> new IllegalArgumentException("--trusted-path wants IP/BITS=ID, not " + t)));
       }
       addrs.forEach(o::bind);
+      if (secondaryPort != null) {
+        o.secondaryPort(secondaryPort);
+      }
       for (String spec : orbit) {
         String[] parts = spec.split(":");
         if (parts.length != 2) {

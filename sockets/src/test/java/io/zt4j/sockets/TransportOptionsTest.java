@@ -1,0 +1,52 @@
+package io.zt4j.sockets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zt4j.node.identity.Identity;
+import io.zt4j.node.wire.InetAddress;
+import io.zt4j.node.wire.World;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The builder's transport options (secondary port), on 127.0.0.1 with a planet whose root is silent. */
+class TransportOptionsTest {
+  static World planet;
+
+  @BeforeAll
+  static void planet() throws Exception {
+    int silent;
+    try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))) {
+      silent = probe.getLocalPort();
+    }
+    Identity rootId = Identity.generate(new SecureRandom());
+    planet = World.make(World.Type.PLANET, 0x7e58L, 1L, rootId.publicKey(),
+        List.of(new World.Root(rootId.withoutPrivateKey(), List.of(InetAddress.fromString("127.0.0.1/" + silent).orElseThrow()))),
+        rootId.privateKey().orElseThrow());
+  }
+
+  @Test
+  void aSecondaryPortIsBoundOnTheSameAddressesAndListed() throws Exception {
+    try (ZeroTierNode node = ZeroTierNode.builder().planet(planet).loopbackOnly().port(0).secondaryPort(0)
+        .name("secondary").build().start()) {
+      List<InetSocketAddress> locals = node.localAddresses();
+      assertThat(locals).hasSize(2);
+      assertThat(locals.get(1).getAddress()).isEqualTo(locals.get(0).getAddress());
+      assertThat(locals.get(1).getPort()).isBetween(20000, 65535).isNotEqualTo(locals.get(0).getPort());
+    }
+    try (ZeroTierNode node = ZeroTierNode.builder().planet(planet).loopbackOnly().port(0).name("primary-only")
+        .build().start()) {
+      assertThat(node.localAddresses()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aSecondaryPortOutOfRangeIsRejected() {
+    assertThatThrownBy(() -> ZeroTierNode.builder().secondaryPort(65536)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("65536");
+  }
+}
