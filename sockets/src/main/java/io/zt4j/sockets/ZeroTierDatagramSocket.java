@@ -39,6 +39,12 @@ public class ZeroTierDatagramSocket extends DatagramSocket {
     }
   }
 
+  /** A socket over {@code impl}, bound to {@code local} (the adaptor of a datagram channel). */
+  ZeroTierDatagramSocket(ZtDatagramSocketImpl impl, InetSocketAddress local) throws SocketException {
+    super(impl);
+    bind(local);
+  }
+
   @Override
   public void send(DatagramPacket p) throws IOException {
     if (isClosed()) {

@@ -115,6 +115,7 @@ public final class ZeroTierNode implements AutoCloseable {
   private String nodeId;
   private boolean downReported;
   private volatile NodeRunner runner;
+  private volatile ZeroTierSelectorProvider nio;
   private volatile Thread eventThread;
 
   private ZeroTierNode(Builder b) {
@@ -723,6 +724,26 @@ public final class ZeroTierNode implements AutoCloseable {
   /** A UDP socket bound to {@code port} (0: a free one) on all of this node's virtual networks. */
   public ZeroTierDatagramSocket datagramSocket(int port) throws IOException {
     return new ZeroTierDatagramSocket(this, port);
+  }
+
+  /**
+   * The {@code java.nio} provider of this node's virtual networks: its selectors and
+   * {@code SocketChannel}/{@code ServerSocketChannel}/{@code DatagramChannel}s work on the
+   * virtual networks (see {@link ZeroTierSelectorProvider}). The same provider for the life of a
+   * started node; a restarted node has a new one.
+   */
+  public ZeroTierSelectorProvider selectorProvider() {
+    StackDriver d = driver();
+    ZeroTierSelectorProvider p = nio;
+    if (p == null || p.driver() != d) {
+      synchronized (this) {
+        p = nio;
+        if (p == null || p.driver() != d) {
+          p = nio = new ZeroTierSelectorProvider(d);
+        }
+      }
+    }
+    return p;
   }
 
   /** A socket factory for libraries that take one (JDBC drivers, HTTP and mail clients, SSH…). */

@@ -46,6 +46,11 @@ public class ZeroTierSocket extends Socket {
     super(new ZtSocketImpl(driver));
   }
 
+  /** A socket over a given implementation (the adaptor of a socket channel). */
+  ZeroTierSocket(ZtSocketImpl impl) throws IOException {
+    super(impl);
+  }
+
   @Override
   public String toString() {
     if (isConnected()) {

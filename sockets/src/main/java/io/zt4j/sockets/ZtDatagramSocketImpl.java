@@ -43,12 +43,23 @@ final class ZtDatagramSocketImpl extends DatagramSocketImpl {
     this.driver = driver;
   }
 
+  /** An implementation over the already bound UDP socket of a datagram channel (its adaptor). */
+  ZtDatagramSocketImpl(StackDriver driver, UdpConnection adopted) {
+    this.driver = driver;
+    this.udp = adopted;
+    this.localPort = adopted.localPort();
+  }
+
   @Override
   protected void create() {}
 
   @Override
   protected void bind(int lport, InetAddress laddr) throws SocketException {
-    if (udp != null) {
+    UdpConnection adopted = udp;
+    if (adopted != null) {
+      if (lport == adopted.localPort() && !closed) {
+        return; // the adaptor of a channel binds to where the channel is bound
+      }
       throw new SocketException("Already bound");
     }
     try {

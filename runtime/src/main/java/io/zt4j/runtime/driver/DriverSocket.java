@@ -11,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 abstract class DriverSocket {
   final StackDriver driver;
   private final AtomicBoolean scheduled = new AtomicBoolean();
+  private volatile Runnable readinessListener;
 
   DriverSocket(StackDriver driver) {
     this.driver = driver;
@@ -26,6 +27,29 @@ abstract class DriverSocket {
    * Loop thread only.
    */
   abstract void closeForShutdown();
+
+  /**
+   * Sets the hook run on the loop thread after each {@link #service} and when a connection
+   * attempt fails, i.e. whenever this socket's readiness may have changed (null: none). NIO
+   * selectors use it to wake up; it must be quick and must not block. Any thread.
+   */
+  public final void readinessListener(Runnable listener) {
+    readinessListener = listener;
+  }
+
+  /** Serves this socket, then tells the readiness listener. Loop thread only. */
+  final void serve(long nowNanos) {
+    service(nowNanos);
+    readinessChanged();
+  }
+
+  /** Runs the readiness listener, if any. */
+  final void readinessChanged() {
+    Runnable r = readinessListener;
+    if (r != null) {
+      r.run();
+    }
+  }
 
   /** Forgets this socket in the driver's registry (its stack socket is gone). */
   final void forget() {

@@ -115,7 +115,7 @@ public final class StackDriver implements EventLoop.Task {
     long now = System.nanoTime();
     for (DriverSocket s : List.copyOf(sockets)) {
       s.closeForShutdown();
-      s.service(now);
+      s.serve(now);
     }
     sockets.clear();
   }
@@ -162,7 +162,7 @@ public final class StackDriver implements EventLoop.Task {
   public long run(long nowNanos) {
     for (DriverSocket s; (s = pending.poll()) != null; ) {
       s.unschedule();
-      s.service(nowNanos);
+      s.serve(nowNanos);
     }
     if (nowNanos >= stack.pollAt()) {
       stack.poll(nowNanos);
@@ -178,7 +178,7 @@ public final class StackDriver implements EventLoop.Task {
   public void drainReadiness(long nowNanos) {
     for (StackSocket s; (s = stack.nextReady()) != null; ) {
       if (s.attachment() instanceof DriverSocket d) {
-        d.service(nowNanos);
+        d.serve(nowNanos);
       }
     }
   }

@@ -115,16 +115,8 @@ public final class TcpAcceptor extends DriverSocket {
     acceptLock.lock();
     try {
       for (;;) {
-        if (closed) {
-          throw new SocketException("Socket closed");
-        }
-        TcpConnection c = ready.poll();
+        TcpConnection c = acceptNow();
         if (c != null) {
-          readyCount.decrementAndGet();
-          if (stalled) {
-            stalled = false;
-            schedule();
-          }
           return c;
         }
         acceptor = Thread.currentThread();
@@ -145,6 +137,32 @@ public final class TcpAcceptor extends DriverSocket {
     } finally {
       acceptLock.unlock();
     }
+  }
+
+  /**
+   * Takes the next established connection without waiting.
+   *
+   * @return null when none is there
+   * @throws SocketException "Socket closed"
+   */
+  public TcpConnection acceptNow() throws SocketException {
+    if (closed) {
+      throw new SocketException("Socket closed");
+    }
+    TcpConnection c = ready.poll();
+    if (c != null) {
+      readyCount.decrementAndGet();
+      if (stalled) {
+        stalled = false;
+        schedule();
+      }
+    }
+    return c;
+  }
+
+  /** Whether {@link #acceptNow} would return a connection or fail. */
+  public boolean acceptable() {
+    return closed || !ready.isEmpty();
   }
 
   @Override

@@ -144,6 +144,7 @@ public final class TcpConnection extends DriverSocket {
     released = true;
     forget();
     unpark(waiter);
+    readinessChanged();
   }
 
   @Override
@@ -592,6 +593,88 @@ public final class TcpConnection extends DriverSocket {
 
   public int remotePort() {
     return remotePort;
+  }
+
+  // ------------------------------------------------------------------ non-blocking (NIO channels)
+
+  /**
+   * Reads what is buffered without blocking.
+   *
+   * @return bytes read, 0 when none is there, -1 at end of stream (or after {@link #shutdownInput})
+   * @throws SocketException "Socket closed", "Connection reset"… as {@link #read} throws them
+   */
+  public int readNow(byte[] b, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, b.length);
+    readLock.lock();
+    try {
+      if (appClosed) {
+        throw new SocketException("Socket closed");
+      }
+      if (readEof || inputShutdown) {
+        return -1;
+      }
+      boolean e = eof;
+      TcpError err = error;
+      int n = rx.read(b, off, len);
+      if (n > 0) {
+        afterRead();
+        return n;
+      }
+      if (e) {
+        readEof = true;
+        return -1;
+      }
+      if (err != TcpError.NONE) {
+        throw Errors.read(err);
+      }
+      return 0;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /**
+   * Queues as much of {@code b[off, off+len)} as the tx buffer takes, without blocking.
+   *
+   * @return bytes taken (0 when the buffer is full)
+   */
+  public int writeNow(byte[] b, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, b.length);
+    writeLock.lock();
+    try {
+      if (appClosed) {
+        throw new SocketException("Socket closed");
+      }
+      if (outputShutdown) {
+        throw new SocketException("Broken pipe");
+      }
+      TcpError err = error;
+      if (err != TcpError.NONE) {
+        throw Errors.write(err);
+      }
+      int n = tx.write(b, off, len);
+      if (n > 0) {
+        schedule();
+      }
+      return n;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Whether {@link #readNow} would return something other than 0 (data, end, error, closed). */
+  public boolean readable() {
+    return rx.size() > 0 || eof || error != TcpError.NONE || inputShutdown || appClosed;
+  }
+
+  /** Whether {@link #writeNow} would take bytes or fail rather than return 0. */
+  public boolean writable() {
+    return tx.capacity() - tx.size() > 0 || error != TcpError.NONE || outputShutdown || appClosed;
+  }
+
+  /** Whether the connection attempt ended: established, or failed ({@link #awaitConnected} throws). */
+  public boolean connectDone() {
+    return phase >= CONNECTED;
   }
 
   // ------------------------------------------------------------------ options

@@ -140,21 +140,8 @@ public final class UdpConnection extends DriverSocket {
     receiveLock.lock();
     try {
       for (;;) {
-        if (closed) {
-          throw new SocketException("Socket closed");
-        }
-        SocketError e = asyncError;
-        if (e != null) {
-          asyncError = null;
-          throw Errors.socket(e.code());
-        }
-        Datagram d = rxQueue.poll();
+        Datagram d = receiveNow();
         if (d != null) {
-          rxBytes.addAndGet(-Math.max(d.data.length, 1));
-          if (stalled) {
-            stalled = false;
-            schedule();
-          }
           return d;
         }
         receiver = Thread.currentThread();
@@ -177,23 +164,38 @@ public final class UdpConnection extends DriverSocket {
     }
   }
 
+  /**
+   * Takes the next datagram without waiting.
+   *
+   * @return null when none is there
+   * @throws java.net.PortUnreachableException as {@link #receive} throws it
+   */
+  public Datagram receiveNow() throws IOException {
+    if (closed) {
+      throw new SocketException("Socket closed");
+    }
+    SocketError e = asyncError;
+    if (e != null) {
+      asyncError = null;
+      throw Errors.socket(e.code());
+    }
+    Datagram d = rxQueue.poll();
+    if (d != null) {
+      rxBytes.addAndGet(-Math.max(d.data.length, 1));
+      if (stalled) {
+        stalled = false;
+        schedule();
+      }
+    }
+    return d;
+  }
+
   /** Queues one datagram (copied) for {@code address:port}; parks while the send queue is full. */
   public void send(byte[] b, int off, int len, InetAddress address, int port) throws IOException {
-    if (len > 65507) {
-      throw new SocketException("Message too long");
-    }
-    byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
-    IpAddress dst = IpAddress.of(address);
     sendLock.lock();
     try {
       for (;;) {
-        if (closed) {
-          throw new SocketException("Socket closed");
-        }
-        if (txBytes.get() < txLimit) {
-          txBytes.addAndGet(len);
-          txQueue.add(new Outgoing(copy, dst, port));
-          schedule();
+        if (sendNow(b, off, len, address, port)) {
           return;
         }
         sender = Thread.currentThread();
@@ -208,6 +210,38 @@ public final class UdpConnection extends DriverSocket {
     } finally {
       sendLock.unlock();
     }
+  }
+
+  /**
+   * Queues one datagram (copied) for {@code address:port} if the send queue has room.
+   *
+   * @return false when the send queue is full (nothing queued)
+   */
+  public boolean sendNow(byte[] b, int off, int len, InetAddress address, int port) throws IOException {
+    if (len > 65507) {
+      throw new SocketException("Message too long");
+    }
+    if (closed) {
+      throw new SocketException("Socket closed");
+    }
+    if (txBytes.get() >= txLimit) {
+      return false;
+    }
+    IpAddress dst = IpAddress.of(address);
+    txBytes.addAndGet(len);
+    txQueue.add(new Outgoing(java.util.Arrays.copyOfRange(b, off, off + len), dst, port));
+    schedule();
+    return true;
+  }
+
+  /** Whether {@link #receiveNow} would return a datagram or fail. */
+  public boolean readable() {
+    return closed || asyncError != null || !rxQueue.isEmpty();
+  }
+
+  /** Whether {@link #sendNow} would queue a datagram or fail. */
+  public boolean writable() {
+    return closed || txBytes.get() < txLimit;
   }
 
   /** Fixes the peer: only its datagrams are received, and its ICMP errors are reported. */
