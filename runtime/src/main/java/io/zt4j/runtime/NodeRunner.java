@@ -106,6 +106,7 @@ public final class NodeRunner implements AutoCloseable {
     private NetworkListener networkListener = (id, op, c) -> {};
     private String name = "zt4j-node";
     private final List<long[]> orbits = new ArrayList<>();
+    private final List<World> moons = new ArrayList<>();
     private DriverOptions driverOptions = DriverOptions.DEFAULTS;
     private TcpConfig tcpConfig;
     private final List<Object[]> physicalMtus = new ArrayList<>();
@@ -127,6 +128,21 @@ public final class NodeRunner implements AutoCloseable {
      */
     public Options orbit(long worldId, long seed) {
       orbits.add(new long[] {worldId, seed});
+      return this;
+    }
+
+    /**
+     * Orbits this moon at start from its definition (what a {@code .moon} file in
+     * {@code moons.d} holds; it is stored there, or in memory): its roots are reached at their
+     * stable endpoints without asking any other root first.
+     *
+     * @throws IllegalArgumentException if {@code moon} is a planet
+     */
+    public Options moon(World moon) {
+      if (moon.type() != World.Type.MOON) {
+        throw new IllegalArgumentException("world " + Long.toHexString(moon.id()) + " is a planet, not a moon");
+      }
+      moons.add(moon);
       return this;
     }
 
@@ -352,6 +368,10 @@ public final class NodeRunner implements AutoCloseable {
         for (long moon : home.list(StateObject.MOON)) {
           node.orbit(moon, null, now());
         }
+      }
+      for (World moon : o.moons) {
+        new Host().statePut(StateObject.MOON, moon.id(), moon.serialize());
+        node.orbit(moon.id(), null, now());
       }
       for (long[] orbit : o.orbits) {
         node.orbit(orbit[0], orbit[1] == 0 ? null : io.zt4j.node.identity.Address.of(orbit[1]), now());

@@ -163,6 +163,8 @@ public final class ZeroTierNode implements AutoCloseable {
     private World planet;
     private Consumer<ZeroTierEvent> listener;
     private String name;
+    private final List<long[]> orbits = new ArrayList<>();
+    private final List<Object> moons = new ArrayList<>(); // Path, byte[] or World
 
     private Builder() {}
 
@@ -179,6 +181,8 @@ public final class ZeroTierNode implements AutoCloseable {
       b.planet = planet;
       b.listener = listener;
       b.name = name;
+      b.orbits.addAll(orbits);
+      b.moons.addAll(moons);
       return b;
     }
 
@@ -286,6 +290,50 @@ public final class ZeroTierNode implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Orbit moon {@code worldId} (16 hex digits), fetching its definition from {@code seed} (the
+     * 10-hex-digit address of one of its roots), like {@code zerotier-cli orbit <world> <seed>}.
+     * The seed is found through the planet's roots; once the moon is known (it is kept in the
+     * storage directory's {@code moons.d}), its roots serve the node like the planet's. Repeatable.
+     *
+     * @throws IllegalArgumentException if an argument is not hex of the right length
+     */
+    public Builder orbit(String worldId, String seed) {
+      orbits.add(new long[] {parseWorldId(worldId), parseAddress(seed)});
+      return this;
+    }
+
+    /** {@link #orbit(String, String)} with numbers ({@code seed} 0: the moon is stored already). */
+    public Builder orbit(long worldId, long seed) {
+      orbits.add(new long[] {worldId, seed});
+      return this;
+    }
+
+    /**
+     * Orbit the moon defined in this file (a signed {@code <world-id>.moon}, e.g. from
+     * {@code zt4j idtool genmoon}): its roots are reached at their stable endpoints directly, with
+     * no planet root involved. Repeatable.
+     */
+    public Builder moon(Path moonFile) {
+      moons.add(Objects.requireNonNull(moonFile));
+      return this;
+    }
+
+    /** Orbit this moon (the bytes of a {@code .moon} file); see {@link #moon(Path)}. */
+    public Builder moon(byte[] moon) {
+      moons.add(moon.clone());
+      return this;
+    }
+
+    /** Orbit this moon; see {@link #moon(Path)}. */
+    public Builder moon(World moon) {
+      if (moon.type() != World.Type.MOON) {
+        throw new IllegalArgumentException("world " + Long.toHexString(moon.id()) + " is a planet, not a moon");
+      }
+      moons.add(moon);
+      return this;
+    }
+
     /** Receives the node's {@link ZeroTierEvent}s, in order, on the node's event thread. */
     public Builder listener(Consumer<ZeroTierEvent> listener) {
       this.listener = Objects.requireNonNull(listener);
@@ -341,6 +389,12 @@ public final class ZeroTierNode implements AutoCloseable {
       World planet = planet();
       if (planet != null) {
         o.planet(planet);
+      }
+      for (Object m : config.moons) {
+        o.moon(moon(m));
+      }
+      for (long[] orbit : config.orbits) {
+        o.orbit(orbit[0], orbit[1]);
       }
       List<InetSocketAddress> addrs = bindAddresses();
       addrs.forEach(o::bind);
@@ -410,6 +464,53 @@ public final class ZeroTierNode implements AutoCloseable {
       throw new IllegalArgumentException(why);
     }
     return w.value();
+  }
+
+  private static World moon(Object m) throws IOException {
+    if (m instanceof World w) {
+      return w;
+    }
+    byte[] b;
+    String source = "the moon given";
+    Path file = null;
+    if (m instanceof Path p) {
+      file = p;
+      try {
+        b = Files.readAllBytes(p);
+      } catch (IOException e) {
+        throw new IOException("cannot read the moon file " + p + ": " + e.getMessage(), e);
+      }
+      source = p.toString();
+    } else {
+      b = (byte[]) m;
+    }
+    Parsed<World> w = World.parse(b);
+    if (!w.isOk() || w.value().type() != World.Type.MOON) {
+      String why = source + ": not a ZeroTier moon" + (w.isOk() ? " (a planet)" : " (" + w.reason() + ")");
+      if (file != null) {
+        throw new ZeroTierStateException(file, why, null);
+      }
+      throw new IllegalArgumentException(why);
+    }
+    return w.value();
+  }
+
+  private static long parseWorldId(String worldId) {
+    if (worldId == null || !worldId.strip().matches("[0-9a-fA-F]{16}")) {
+      throw new IllegalArgumentException("not a ZeroTier world ID (16 hex digits): '" + worldId + "'");
+    }
+    return Long.parseUnsignedLong(worldId.strip(), 16);
+  }
+
+  private static long parseAddress(String address) {
+    if (address == null) {
+      throw new IllegalArgumentException("not a ZeroTier address (10 hex digits): null");
+    }
+    String a = address.strip();
+    if (!a.matches("[0-9a-fA-F]{10}")) {
+      throw new IllegalArgumentException("not a ZeroTier address (10 hex digits): '" + address + "'");
+    }
+    return Long.parseLong(a, 16);
   }
 
   private List<InetSocketAddress> bindAddresses() throws IOException {
@@ -702,6 +803,49 @@ public final class ZeroTierNode implements AutoCloseable {
 
   private static String controllerOf(long networkId) {
     return String.format("%010x", networkId >>> 24);
+  }
+
+  // ------------------------------------------------------------------------------ moons
+
+  /**
+   * Orbits moon {@code worldId} (16 hex digits) now, fetching its definition from {@code seed}
+   * (the address of one of its roots), like {@code zerotier-cli orbit}; see
+   * {@link Builder#orbit(String, String)}. Returns at once; {@link #moons()} lists the moon once
+   * its definition arrived.
+   */
+  public void orbit(String worldId, String seed) {
+    orbit(parseWorldId(worldId), parseAddress(seed));
+  }
+
+  /** {@link #orbit(String, String)} with numbers ({@code seed} 0: the moon is stored already). */
+  public void orbit(long worldId, long seed) {
+    NodeRunner r = started();
+    r.call(n -> {
+      n.orbit(worldId, seed == 0 ? null : io.zt4j.node.identity.Address.of(seed), r.now());
+      return null;
+    });
+  }
+
+  /** Stops orbiting moon {@code worldId} and forgets its definition, like {@code zerotier-cli deorbit}. */
+  public void deorbit(String worldId) {
+    deorbit(parseWorldId(worldId));
+  }
+
+  /** {@link #deorbit(String)} with a number. */
+  public void deorbit(long worldId) {
+    NodeRunner r = started();
+    r.call(n -> {
+      n.deorbit(worldId, r.now());
+      return null;
+    });
+  }
+
+  /** The moons this node orbits (those whose definition it has). */
+  public List<ZeroTierMoon> moons() {
+    return started().call(n -> n.moons()).stream()
+        .map(w -> new ZeroTierMoon(w.id(), w.timestamp(),
+            w.roots().stream().map(root -> root.identity().address().toString()).toList()))
+        .toList();
   }
 
   // ------------------------------------------------------------------------------ sockets
