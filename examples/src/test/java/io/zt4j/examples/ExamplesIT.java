@@ -92,4 +92,36 @@ class ExamplesIT {
       assertThat(t.isAlive()).isFalse();
     }
   }
+
+  @Test
+  void theNioEchoServerServesEchoClientsAndManyNonBlockingConnections() throws Exception {
+    java.nio.channels.spi.SelectorProvider nio = server.selectorProvider();
+    try (java.nio.channels.Selector selector = nio.openSelector();
+        java.nio.channels.ServerSocketChannel ss = nio.openServerSocketChannel()
+            .bind(new java.net.InetSocketAddress(EchoServer.PORT + 1000));
+        ZeroTierNode client = net.member("nio-client").build().start()) {
+      Thread t = new Thread(() -> {
+        try {
+          NioEchoServer.serve(selector, ss);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }, "nio-echo-server");
+      t.start();
+      net.authorize(client.nodeId());
+      client.join(net.networkId());
+      client.awaitNetworkReady(net.networkId(), Duration.ofSeconds(30));
+      try (java.net.Socket s = client.socket(serverIp, EchoServer.PORT + 1000)) {
+        s.getOutputStream().write("nio echo\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+            java.nio.charset.StandardCharsets.UTF_8)).readLine()).isEqualTo("nio echo");
+      }
+      io.zt4j.testkit.nio.NioEcho.Result r = io.zt4j.testkit.nio.NioEcho.load(client.selectorProvider(),
+          new java.net.InetSocketAddress(serverIp, EchoServer.PORT + 1000), 50, 5, 3000, 60_000);
+      assertThat(r.requests()).isEqualTo(250);
+      selector.close();
+      t.join(10_000);
+      assertThat(t.isAlive()).as("serve returns when the selector closes").isFalse();
+    }
+  }
 }
