@@ -247,6 +247,36 @@ final class ChannelSocket extends ZeroTierSocket {
   }
 
   @Override
+  public boolean isConnected() {
+    return channel.isConnected();
+  }
+
+  @Override
+  public InetAddress getInetAddress() {
+    SocketAddress r = remote();
+    return r instanceof java.net.InetSocketAddress isa ? isa.getAddress() : null;
+  }
+
+  @Override
+  public int getPort() {
+    SocketAddress r = remote();
+    return r instanceof java.net.InetSocketAddress isa ? isa.getPort() : 0;
+  }
+
+  @Override
+  public SocketAddress getRemoteSocketAddress() {
+    return remote();
+  }
+
+  private SocketAddress remote() {
+    try {
+      return channel.getRemoteAddress();
+    } catch (IOException e) {
+      return null; // closed
+    }
+  }
+
+  @Override
   public InetAddress getLocalAddress() {
     try {
       SocketAddress a = channel.getLocalAddress();

@@ -79,6 +79,76 @@ class NioSelectorIT {
   }
 
   @Test
+  void nettyEchoServerAndClientOnTheNodesSelectorProviders() throws Exception {
+    SelectorProvider serverNio = server.selectorProvider();
+    SelectorProvider clientNio = client.selectorProvider();
+    io.netty.channel.EventLoopGroup serverGroup = new io.netty.channel.nio.NioEventLoopGroup(1,
+        (java.util.concurrent.Executor) null, serverNio);
+    io.netty.channel.EventLoopGroup clientGroup = new io.netty.channel.nio.NioEventLoopGroup(1,
+        (java.util.concurrent.Executor) null, clientNio);
+    try {
+      io.netty.channel.Channel listener = new io.netty.bootstrap.ServerBootstrap().group(serverGroup)
+          .channelFactory(() -> new io.netty.channel.socket.nio.NioServerSocketChannel(serverNio))
+          .childHandler(new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+              ctx.write(msg); // echo
+            }
+
+            @Override
+            public void channelReadComplete(io.netty.channel.ChannelHandlerContext ctx) {
+              ctx.flush();
+            }
+          })
+          .bind(new InetSocketAddress(7002)).sync().channel();
+      assertThat(listener.localAddress()).isEqualTo(new InetSocketAddress(InetAddress.getByAddress(new byte[4]), 7002));
+
+      int total = 1 << 20;
+      byte[] sent = new byte[total];
+      new java.util.Random(7).nextBytes(sent);
+      java.util.concurrent.CompletableFuture<byte[]> echoed = new java.util.concurrent.CompletableFuture<>();
+      io.netty.channel.Channel ch = new io.netty.bootstrap.Bootstrap().group(clientGroup)
+          .channelFactory(() -> new io.netty.channel.socket.nio.NioSocketChannel(clientNio))
+          .handler(new io.netty.channel.ChannelInboundHandlerAdapter() {
+            final java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+
+            @Override
+            public void channelActive(io.netty.channel.ChannelHandlerContext ctx) {
+              for (int off = 0; off < total; off += 16384) {
+                ctx.write(io.netty.buffer.Unpooled.wrappedBuffer(sent, off, 16384));
+              }
+              ctx.flush();
+            }
+
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+              io.netty.buffer.ByteBuf b = (io.netty.buffer.ByteBuf) msg;
+              byte[] part = new byte[b.readableBytes()];
+              b.readBytes(part);
+              b.release();
+              got.write(part, 0, part.length);
+              if (got.size() >= total) {
+                echoed.complete(got.toByteArray());
+              }
+            }
+
+            @Override
+            public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+              echoed.completeExceptionally(cause);
+            }
+          })
+          .connect(new InetSocketAddress(serverIp, 7002)).sync().channel();
+      assertThat(ch.remoteAddress()).isEqualTo(new InetSocketAddress(serverIp, 7002));
+      assertThat(echoed.get(60, TimeUnit.SECONDS)).isEqualTo(sent);
+      ch.close().sync();
+      listener.close().sync();
+    } finally {
+      clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+      serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+
+  @Test
   void nonBlockingConnectToAClosedPortThrowsConnectionRefusedFromFinishConnect() throws Exception {
     SelectorProvider nio = client.selectorProvider();
     try (Selector sel = nio.openSelector(); SocketChannel c = nio.openSocketChannel()) {
