@@ -72,7 +72,13 @@ public final class AesGmacSiv {
   private static final VarHandle BE32 =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
   /** CTR keystream is produced this many bytes per ECB call. */
-  private static final int CHUNK = 2048;
+  private static final int CHUNK = 4096;
+  /**
+   * With {@link GmacEngine#JDK_GCM}, messages up to this many bytes take the paths without
+   * per-message {@code Cipher.init} for CTR and with one {@code updateAAD} call; longer ones use the
+   * JDK's CTR (measured crossover, docs/BENCHMARKS.md).
+   */
+  static final int SMALL = 256;
 
   private final Cipher ecbEncrypt;
   private final Cipher ecbDecrypt;
@@ -145,7 +151,7 @@ public final class AesGmacSiv {
         gcm = Cipher.getInstance("AES/GCM/NoPadding");
         jdkCtr = Cipher.getInstance("AES/CTR/NoPadding");
         nonce = new byte[12];
-        aadPadded = new byte[MAX_AAD_LENGTH];
+        aadPadded = new byte[MAX_AAD_LENGTH + SMALL];
         gmacOut = new byte[16];
         ecbK0 = null;
         ghash = null;
@@ -222,7 +228,7 @@ public final class AesGmacSiv {
   }
 
   private void ctr(byte[] tag, int tagOffset, byte[] data, int dataOffset, int dataLength) {
-    if (jdkCtr != null) {
+    if (jdkCtr != null && dataLength > SMALL) {
       ctrJdk(tag, tagOffset, data, dataOffset, dataLength);
     } else {
       ctrEcb(tag, tagOffset, data, dataOffset, dataLength);
@@ -314,9 +320,15 @@ public final class AesGmacSiv {
   private long gmacJdk(
       long iv, byte[] aad, int aadOffset, int aadLength, byte[] data, int dataOffset, int dataLength) {
     int padded = (aadLength + 15) & ~15;
-    System.arraycopy(aad, aadOffset, aadPadded, 0, aadLength);
+    byte[] stream = aadPadded;
+    System.arraycopy(aad, aadOffset, stream, 0, aadLength);
     for (int i = aadLength; i < padded; i++) {
-      aadPadded[i] = 0;
+      stream[i] = 0;
+    }
+    boolean small = dataLength <= SMALL;
+    if (small) {
+      // one updateAAD call: the JDK buffers the AAD in a stream that would otherwise grow once
+      System.arraycopy(data, dataOffset, stream, padded, dataLength);
     }
     try {
       if (gcmUsed && iv == lastNonce) {
@@ -330,10 +342,14 @@ public final class AesGmacSiv {
       gcm.init(Cipher.ENCRYPT_MODE, k0, new GCMParameterSpec(128, nonce));
       lastNonce = iv;
       gcmUsed = true;
-      if (padded > 0) {
-        gcm.updateAAD(aadPadded, 0, padded);
-      }
-      if (dataLength > 0) {
+      if (small) {
+        if (padded + dataLength > 0) {
+          gcm.updateAAD(stream, 0, padded + dataLength);
+        }
+      } else {
+        if (padded > 0) {
+          gcm.updateAAD(stream, 0, padded);
+        }
         gcm.updateAAD(data, dataOffset, dataLength);
       }
       gcm.doFinal(gmacOut, 0);

@@ -9,8 +9,12 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import io.zt4j.node.crypto.AesGmacSiv.GmacEngine;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -132,5 +136,55 @@ class AesGmacSivTest {
     siv.encrypt(iv, aad, 0, aad.length, data, 5, plain.length, tag, 3);
     assertThat(Arrays.copyOfRange(tag, 3, 19)).isEqualTo(expectedTag);
     assertThat(Arrays.copyOfRange(data, 5, 5 + plain.length)).isEqualTo(expectedData);
+  }
+
+  /** Payload lengths around the engines' internal boundaries (block, small-message, chunk). */
+  @Provide
+  Arbitrary<Integer> edgeLengths() {
+    return Arbitraries.oneOf(
+        Arbitraries.of(0, 1, 15, 16, 17, 255, 256, 257, 1373, 2800, 4095, 4096, 4097, 10000),
+        Arbitraries.integers().between(0, 10000));
+  }
+
+  /**
+   * The default engine against the independent {@link GmacEngine#JAVA_GHASH} path on random keys,
+   * IVs, AAD and payload lengths (including the edges above), at an unaligned offset, with the
+   * same message encrypted twice in a row (a repeated nonce gives identical bytes) and decrypted
+   * twice by both (a duplicate packet verifies every time).
+   */
+  @Property(tries = 150)
+  void defaultEngineMatchesReferenceOnEdgeLengthsAndRepeatedNonces(
+      @ForAll @Size(32) byte[] k0, @ForAll @Size(32) byte[] k1, @ForAll long iv,
+      @ForAll @Size(max = AesGmacSiv.MAX_AAD_LENGTH) byte[] aad,
+      @ForAll("edgeLengths") int length, @ForAll @IntRange(min = 0, max = 40) int offset,
+      @ForAll long seed) {
+    byte[] plain = new byte[length];
+    new java.util.SplittableRandom(seed).nextBytes(plain);
+    AesGmacSiv fast = new AesGmacSiv(k0, k1, GmacEngine.JDK_GCM);
+    AesGmacSiv ref = new AesGmacSiv(k0, k1, GmacEngine.JAVA_GHASH);
+    byte[] expected = plain.clone();
+    byte[] expectedTag = new byte[16];
+    ref.encrypt(iv, aad, 0, aad.length, expected, 0, length, expectedTag, 0);
+    for (int round = 0; round < 2; round++) {
+      byte[] data = new byte[offset + length + 3];
+      System.arraycopy(plain, 0, data, offset, length);
+      byte[] tag = new byte[16];
+      fast.encrypt(iv, aad, 0, aad.length, data, offset, length, tag, 0);
+      assertThat(tag).as("tag, round " + round).isEqualTo(expectedTag);
+      assertThat(Arrays.copyOfRange(data, offset, offset + length)).isEqualTo(expected);
+    }
+    for (AesGmacSiv siv : new AesGmacSiv[] {fast, ref, fast}) {
+      byte[] data = new byte[offset + length];
+      System.arraycopy(expected, 0, data, offset, length);
+      assertThat(siv.decrypt(expectedTag, 0, aad, 0, aad.length, data, offset, length)).isTrue();
+      assertThat(siv.lastDecryptedIv()).isEqualTo(iv);
+      assertThat(Arrays.copyOfRange(data, offset, offset + length)).isEqualTo(plain);
+    }
+    if (length > 0) {
+      byte[] data = new byte[offset + length];
+      System.arraycopy(expected, 0, data, offset, length);
+      data[offset + length - 1] ^= 1;
+      assertThat(fast.decrypt(expectedTag, 0, aad, 0, aad.length, data, offset, length)).isFalse();
+    }
   }
 }
