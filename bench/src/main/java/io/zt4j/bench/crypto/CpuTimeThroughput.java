@@ -20,7 +20,9 @@ import javax.crypto.spec.SecretKeySpec;
  * runs (which measure wall time). The "process" column divides by the CPU time of the whole JVM
  * (GC and JIT threads included), which charges allocation-heavy code for its collections.
  *
- * <p>{@code java -cp bench/target/benchmarks.jar io.zt4j.bench.crypto.CpuTimeThroughput [seconds]}
+ * <p>{@code java --add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED -cp
+ * bench/target/benchmarks.jar io.zt4j.bench.crypto.CpuTimeThroughput [seconds]} (without the
+ * option the {@code JDK_GHASH} rows are skipped).
  */
 public final class CpuTimeThroughput {
   private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
@@ -33,6 +35,18 @@ public final class CpuTimeThroughput {
 
   private CpuTimeThroughput() {}
 
+  private static void armorRow(SymmetricKey key, byte[] packet, CipherSuite cs,
+      AesGmacSiv.GmacEngine engine, String label, double seconds) throws Exception {
+    PacketArmor tx = new PacketArmor(key, engine);
+    PacketArmor rx = new PacketArmor(key, engine);
+    report("armor+dearmor " + cs + label, 1400, seconds, () -> {
+      tx.armor(packet, 0, 1400, cs);
+      if (rx.dearmor(packet, 0, 1400) != PacketArmor.Result.OK) {
+        throw new IllegalStateException();
+      }
+    });
+  }
+
   public static void main(String[] args) throws Exception {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
     SplittableRandom r = new SplittableRandom(1);
@@ -42,19 +56,16 @@ public final class CpuTimeThroughput {
     byte[] packet = new byte[1400];
     r.nextBytes(packet);
     packet[18] = 0;
-    CipherSuite[] suites = {CipherSuite.POLY1305_NONE, CipherSuite.POLY1305_SALSA2012,
-        CipherSuite.AES_GMAC_SIV, CipherSuite.AES_GMAC_SIV};
-    for (int si = 0; si < suites.length; si++) {
-      CipherSuite cs = suites[si];
-      AesGmacSiv.GmacEngine engine = si == 3 ? AesGmacSiv.GmacEngine.JAVA_GHASH : AesGmacSiv.GmacEngine.JDK_GCM;
-      PacketArmor tx = new PacketArmor(key, engine);
-      PacketArmor rx = new PacketArmor(key, engine);
-      report("armor+dearmor " + cs + (si == 3 ? "+JAVA_GHASH" : ""), 1400, seconds, () -> {
-        tx.armor(packet, 0, 1400, cs);
-        if (rx.dearmor(packet, 0, 1400) != PacketArmor.Result.OK) {
-          throw new IllegalStateException();
-        }
-      });
+    for (CipherSuite cs : new CipherSuite[] {CipherSuite.POLY1305_NONE, CipherSuite.POLY1305_SALSA2012}) {
+      armorRow(key, packet, cs, AesGmacSiv.GmacEngine.preferred(), "", seconds);
+    }
+    for (AesGmacSiv.GmacEngine engine : AesGmacSiv.GmacEngine.values()) {
+      if (engine.available()) {
+        armorRow(key, packet, CipherSuite.AES_GMAC_SIV, engine, "+" + engine, seconds);
+      } else {
+        System.out.println("(" + engine + " not available: run with "
+            + "--add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED)");
+      }
     }
     io.zt4j.node.crypto.Salsa20 salsa = new io.zt4j.node.crypto.Salsa20();
     byte[] key32 = Arrays.copyOf(k, 32);
@@ -68,39 +79,47 @@ public final class CpuTimeThroughput {
     Cipher dec = Cipher.getInstance("AES/GCM/NoPadding");
     SecretKeySpec gk = new SecretKeySpec(Arrays.copyOf(k, 32), "AES");
     byte[] iv = new byte[12];
-    byte[] out = new byte[1420];
+    byte[] buf = new byte[2800 + 27];
+    r.nextBytes(buf);
+    byte[] out = new byte[buf.length + 16];
     long[] ctr = {0};
-    report("JDK AES-256-GCM enc+dec", 1400, seconds, () -> {
-      long c = ++ctr[0];
-      for (int i = 0; i < 8; i++) {
-        iv[4 + i] = (byte) (c >>> (56 - 8 * i));
-      }
-      GCMParameterSpec spec = new GCMParameterSpec(128, iv);
-      enc.init(Cipher.ENCRYPT_MODE, gk, spec);
-      enc.updateAAD(packet, 8, 11);
-      int n = enc.doFinal(packet, 27, 1373, out, 0);
-      dec.init(Cipher.DECRYPT_MODE, gk, spec);
-      dec.updateAAD(packet, 8, 11);
-      dec.doFinal(out, 0, n, packet, 27);
-    });
     byte[] aad = Arrays.copyOfRange(packet, 8, 19);
     byte[] sivTag = new byte[16];
-    for (AesGmacSiv.GmacEngine engine : AesGmacSiv.GmacEngine.values()) {
-      AesGmacSiv siv = new AesGmacSiv(key32, key32, engine);
-      report("AES-GMAC-SIV enc+dec " + engine, 1373, seconds, () -> {
-        siv.encrypt(++ctr[0], aad, 0, 11, packet, 27, 1373, sivTag, 0);
-        if (!siv.decrypt(sivTag, 0, aad, 0, 11, packet, 27, 1373)) {
+    JdkGcmSiv jdkSiv = new JdkGcmSiv(key32, key32);
+    AesGmacSiv[] sivs = Arrays.stream(AesGmacSiv.GmacEngine.values())
+        .filter(AesGmacSiv.GmacEngine::available)
+        .map(e -> new AesGmacSiv(key32, key32, e))
+        .toArray(AesGmacSiv[]::new);
+    // the same payload sizes through plain JDK AES-256-GCM (the baseline) and AES-GMAC-SIV
+    for (int len : new int[] {100, 1373, 2800}) {
+      report("JDK AES-256-GCM enc+dec, " + len + " B", len, seconds, () -> {
+        long c = ++ctr[0];
+        for (int i = 0; i < 8; i++) {
+          iv[4 + i] = (byte) (c >>> (56 - 8 * i));
+        }
+        GCMParameterSpec spec = new GCMParameterSpec(128, iv);
+        enc.init(Cipher.ENCRYPT_MODE, gk, spec);
+        enc.updateAAD(aad, 0, 11);
+        int n = enc.doFinal(buf, 27, len, out, 0);
+        dec.init(Cipher.DECRYPT_MODE, gk, spec);
+        dec.updateAAD(aad, 0, 11);
+        dec.doFinal(out, 0, n, buf, 27);
+      });
+      for (AesGmacSiv siv : sivs) {
+        report("AES-GMAC-SIV enc+dec " + siv.engine() + ", " + len + " B", len, seconds, () -> {
+          siv.encrypt(++ctr[0], aad, 0, 11, buf, 27, len, sivTag, 0);
+          if (!siv.decrypt(sivTag, 0, aad, 0, 11, buf, 27, len)) {
+            throw new IllegalStateException();
+          }
+        });
+      }
+      report("AES-GMAC-SIV enc+dec (JDK GCM/CTR ref), " + len + " B", len, seconds, () -> {
+        jdkSiv.encrypt(++ctr[0], aad, 0, 11, buf, 27, len, sivTag, 0);
+        if (!jdkSiv.decrypt(sivTag, 0, aad, 0, 11, buf, 27, len)) {
           throw new IllegalStateException();
         }
       });
     }
-    JdkGcmSiv jdkSiv = new JdkGcmSiv(key32, key32);
-    report("AES-GMAC-SIV enc+dec (JDK GCM/CTR ref)", 1373, seconds, () -> {
-      jdkSiv.encrypt(++ctr[0], aad, 0, 11, packet, 27, 1373, sivTag, 0);
-      if (!jdkSiv.decrypt(sivTag, 0, aad, 0, 11, packet, 27, 1373)) {
-        throw new IllegalStateException();
-      }
-    });
     Identity id = Identity.fromString("5b29cdda7a:0:a52cc4076771cd0f6049df229947d1909eb0a422dcc5f71df60349e2545b0745"
         + "9e06a8a314d0dcf5277babb02f56e6893d9f4bdebf580b8cf6014880e90a9eee").orElseThrow();
     MemoryHardHash h = new MemoryHardHash();

@@ -32,26 +32,38 @@ import javax.crypto.spec.SecretKeySpec;
  * Decryption recovers {@code IV ‖ m = AES-DEC(K1, T)}, decrypts with CTR, recomputes {@code g}
  * and accepts iff {@code g[0:8] ⊕ g[8:16] == m} (8 bytes compared without early exit).
  *
- * <p><b>GMAC engines</b> ({@link GmacEngine}); both give identical bytes (tested against each
- * other and ZeroTier One's packets):
+ * <p><b>GMAC engines</b> ({@link GmacEngine}); all give identical bytes (tested against each
+ * other and ZeroTier One's packets). {@link GmacEngine#preferred()} — what the constructors without
+ * an engine use — is {@link GmacEngine#JDK_GHASH} when this JVM allows it, else {@link
+ * GmacEngine#JDK_GCM}; no JVM flag is needed for either.
  *
  * <ul>
- *   <li>{@link GmacEngine#JDK_GCM} (default): the JDK's AES-GCM with the stream as AAD (GHASH on
- *       PCLMULQDQ), and JDK AES/CTR for the payload. JDK 17 builds a new GCM engine on every
- *       {@code init} and buffers the AAD: about 3.8 KB of garbage per message of 1.4 KB. The
- *       JDK refuses two consecutive GCM encryptions with one key and nonce, which decrypting a
- *       duplicate packet needs, so for a repeated nonce the engine is first re-initialised with
- *       a dummy nonce whose last 32 bits are non-zero (never a ZeroTier nonce): duplicates
- *       verify as often as they arrive.
- *   <li>{@link GmacEngine#JAVA_GHASH}: {@link Ghash}, table-driven in Java, and CTR as counter
- *       blocks through the already keyed AES/ECB cipher (no {@code Cipher.init} per message);
- *       allocates nothing, but costs about 1.7× the CPU per message and holds 64 KiB of tables
- *       per instance (see docs/BENCHMARKS.md, "ZeroTier crypto").
+ *   <li>{@link GmacEngine#JDK_GHASH}: the JDK's GHASH class ({@link JdkGhash}; PCLMULQDQ intrinsic)
+ *       called directly over the stream, then {@code ⊕ AES(K0, IV ‖ 0^32 ‖ 1)} through a keyed
+ *       AES/ECB cipher: no per-message {@code Cipher.init} for the GMAC and nothing allocated.
+ *       Needs {@code java.base} to open {@code com.sun.crypto.provider} to zt4j ({@code
+ *       --add-opens java.base/com.sun.crypto.provider=ALL-UNNAMED}, or {@code Add-Opens:
+ *       java.base/com.sun.crypto.provider} in an executable JAR's manifest). About 2× less CPU per
+ *       message than {@code JDK_GCM} (docs/BENCHMARKS.md, "ZeroTier crypto").
+ *   <li>{@link GmacEngine#JDK_GCM}: the JDK's AES-GCM with the stream as AAD, through the public
+ *       API. JDK 17 builds a new GCM engine on every {@code init} and buffers the AAD: about 0.9 KB
+ *       plus twice the message of garbage per message. The JDK refuses two consecutive GCM
+ *       encryptions with one key and nonce, which decrypting a duplicate packet needs, so for a
+ *       repeated nonce the engine is first re-initialised with a dummy nonce whose last 32 bits are
+ *       non-zero (never a ZeroTier nonce): duplicates verify as often as they arrive.
+ *   <li>{@link GmacEngine#JAVA_GHASH}: {@link Ghash}, table-driven in Java (table lookups indexed
+ *       by secret data: not constant-time); allocates nothing, but costs about 1.7× the CPU of
+ *       {@code JDK_GCM} per message and holds 64 KiB of tables per instance.
  * </ul>
  *
+ * <p>CTR: messages up to {@value #SMALL} bytes (ACKs and other control packets) and every message
+ * of {@code JAVA_GHASH} run CTR as counter blocks through the already keyed AES/ECB cipher (no
+ * {@code Cipher.init}); longer messages of the JDK engines use the JDK's AES/CTR, re-initialised
+ * per message (128 bytes of garbage), which is faster for them.
+ *
  * <p>Not thread-safe: it owns JDK {@link Cipher} instances, hash state and scratch buffers. Build
- * one per (key, thread) and reuse it; data is encrypted/decrypted in place. Besides what the JDK
- * GCM engine allocates, no method allocates.
+ * one per (key, thread) and reuse it; data is encrypted/decrypted in place. Besides what the JDK's
+ * GCM and CTR allocate as said above, no method allocates.
  */
 public final class AesGmacSiv {
   /** Tag length in bytes. */
@@ -61,10 +73,25 @@ public final class AesGmacSiv {
 
   /** How the GMAC (GHASH) part is computed. */
   public enum GmacEngine {
-    /** JDK AES-GCM and AES-CTR (intrinsics); fastest, about 3.8 KB of JDK garbage per message. */
+    /**
+     * The JDK's GHASH class called directly (PCLMULQDQ intrinsic); no garbage, fastest. Only when
+     * {@code java.base} opens {@code com.sun.crypto.provider} to zt4j; see {@link #available()}.
+     */
+    JDK_GHASH,
+    /** JDK AES-GCM through the public API (intrinsics); about 0.9 KB + 2× the message of garbage. */
     JDK_GCM,
     /** {@link Ghash} tables in Java, CTR over AES/ECB; no garbage, slower, 64 KiB per instance. */
-    JAVA_GHASH
+    JAVA_GHASH;
+
+    /** Whether this engine can be used in this JVM (only {@link #JDK_GHASH} may not). */
+    public boolean available() {
+      return this != JDK_GHASH || JdkGhash.AVAILABLE;
+    }
+
+    /** {@link #JDK_GHASH} when {@link #available() available}, else {@link #JDK_GCM}. */
+    public static GmacEngine preferred() {
+      return JdkGhash.AVAILABLE ? JDK_GHASH : JDK_GCM;
+    }
   }
 
   private static final VarHandle BE64 =
@@ -74,56 +101,64 @@ public final class AesGmacSiv {
   /** CTR keystream is produced this many bytes per ECB call. */
   private static final int CHUNK = 4096;
   /**
-   * With {@link GmacEngine#JDK_GCM}, messages up to this many bytes take the paths without
-   * per-message {@code Cipher.init} for CTR and with one {@code updateAAD} call; longer ones use the
-   * JDK's CTR (measured crossover, docs/BENCHMARKS.md).
+   * Messages up to this many bytes run CTR over the keyed ECB cipher (no per-message {@code
+   * Cipher.init}) and, with {@link GmacEngine#JDK_GCM}, hand the GCM one contiguous AAD; longer
+   * ones use the JDK's AES/CTR (the measured crossover, docs/BENCHMARKS.md).
    */
   static final int SMALL = 256;
 
+  private final GmacEngine engine;
   private final Cipher ecbEncrypt;
   private final Cipher ecbDecrypt;
   private final SecretKeySpec k1;
   private final byte[] block = new byte[16];
   private final byte[] counters = new byte[CHUNK];
   private final byte[] keystream = new byte[CHUNK];
+  /** The padded AAD, followed (JDK_GCM, small messages) by the data, or a zero-padded last block. */
+  private final byte[] stream = new byte[MAX_AAD_LENGTH + SMALL];
   private long lastIv;
 
-  // JAVA_GHASH
+  // JAVA_GHASH and JDK_GHASH: GHASH in this class, then ⊕ AES(K0, J0) through a keyed ECB cipher
   private final Ghash ghash;
+  private final JdkGhash jdkGhash;
   private final Cipher ecbK0;
-  private final byte[] j0;
-  private final byte[] ej0;
+  private final byte[] j0 = new byte[16];
+  private final byte[] ej0 = new byte[16];
 
-  // JDK_GCM
+  // JDK_GCM (GCM) and both JDK engines (CTR)
   private final SecretKeySpec k0;
   private final Cipher gcm;
   private final Cipher jdkCtr;
-  private final byte[] nonce;
-  private final byte[] aadPadded;
-  private final byte[] gmacOut;
+  private final byte[] nonce = new byte[12];
+  private final byte[] gmacOut = new byte[16];
   private long lastNonce;
   private boolean gcmUsed;
 
   /**
-   * With the default engine, {@link GmacEngine#JDK_GCM}.
+   * With {@link GmacEngine#preferred()}.
    *
    * @param k0 32-byte GMAC key
    * @param k1 32-byte AES-ECB/CTR key
    */
   public AesGmacSiv(byte[] k0, byte[] k1) {
-    this(k0, k1, GmacEngine.JDK_GCM);
+    this(k0, k1, GmacEngine.preferred());
   }
 
   /**
    * @param k0 32-byte GMAC key
    * @param k1 32-byte AES-ECB/CTR key
    * @param engine how the GMAC is computed
+   * @throws IllegalStateException if {@code engine} is not {@link GmacEngine#available()}
    */
   public AesGmacSiv(byte[] k0, byte[] k1, GmacEngine engine) {
     if (k0.length != 32 || k1.length != 32) {
       throw new IllegalArgumentException("AES-GMAC-SIV keys must be 32 bytes");
     }
-    Objects.requireNonNull(engine, "engine");
+    this.engine = Objects.requireNonNull(engine, "engine");
+    if (!engine.available()) {
+      throw new IllegalStateException(
+          engine + " is not available in this JVM: " + JdkGhash.UNAVAILABLE_REASON);
+    }
     SecretKeySpec key0 = new SecretKeySpec(k0, "AES");
     SecretKeySpec key1 = new SecretKeySpec(k1, "AES");
     this.k1 = key1;
@@ -132,38 +167,34 @@ public final class AesGmacSiv {
       ecbEncrypt.init(Cipher.ENCRYPT_MODE, key1);
       ecbDecrypt = Cipher.getInstance("AES/ECB/NoPadding");
       ecbDecrypt.init(Cipher.DECRYPT_MODE, key1);
-      if (engine == GmacEngine.JAVA_GHASH) {
+      jdkCtr = engine == GmacEngine.JAVA_GHASH ? null : Cipher.getInstance("AES/CTR/NoPadding");
+      if (engine == GmacEngine.JDK_GCM) {
+        this.k0 = key0;
+        gcm = Cipher.getInstance("AES/GCM/NoPadding");
+        ecbK0 = null;
+        ghash = null;
+        jdkGhash = null;
+      } else {
+        this.k0 = null;
+        gcm = null;
         ecbK0 = Cipher.getInstance("AES/ECB/NoPadding");
         ecbK0.init(Cipher.ENCRYPT_MODE, key0);
         byte[] h = new byte[16];
         ecbK0.update(new byte[16], 0, 16, h, 0);
-        ghash = new Ghash(h, 0);
-        j0 = new byte[16];
-        ej0 = new byte[16];
-        this.k0 = null;
-        gcm = null;
-        jdkCtr = null;
-        nonce = null;
-        aadPadded = null;
-        gmacOut = null;
-      } else {
-        this.k0 = key0;
-        gcm = Cipher.getInstance("AES/GCM/NoPadding");
-        jdkCtr = Cipher.getInstance("AES/CTR/NoPadding");
-        nonce = new byte[12];
-        aadPadded = new byte[MAX_AAD_LENGTH + SMALL];
-        gmacOut = new byte[16];
-        ecbK0 = null;
-        ghash = null;
-        j0 = null;
-        ej0 = null;
+        ghash = engine == GmacEngine.JAVA_GHASH ? new Ghash(h, 0) : null;
+        jdkGhash = engine == GmacEngine.JDK_GHASH ? new JdkGhash(h, 0) : null;
       }
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("JDK AES unavailable", e);
     }
   }
 
-  /** Keyed from a {@link SymmetricKey}'s K0/K1, default engine. */
+  /** The engine this instance computes the GMAC with. */
+  public GmacEngine engine() {
+    return engine;
+  }
+
+  /** Keyed from a {@link SymmetricKey}'s K0/K1, with {@link GmacEngine#preferred()}. */
   public AesGmacSiv(SymmetricKey key) {
     this(key.aesK0, key.aesK1);
   }
@@ -297,9 +328,42 @@ public final class AesGmacSiv {
       throw new IllegalArgumentException("AAD length " + aadLength);
     }
     Objects.checkFromIndexSize(aadOffset, aadLength, aad.length);
-    return ghash != null
-        ? gmacJava(iv, aad, aadOffset, aadLength, data, dataOffset, dataLength)
-        : gmacJdk(iv, aad, aadOffset, aadLength, data, dataOffset, dataLength);
+    switch (engine) {
+      case JDK_GHASH:
+        return gmacDirect(iv, aad, aadOffset, aadLength, data, dataOffset, dataLength);
+      case JDK_GCM:
+        return gmacJdk(iv, aad, aadOffset, aadLength, data, dataOffset, dataLength);
+      default:
+        return gmacJava(iv, aad, aadOffset, aadLength, data, dataOffset, dataLength);
+    }
+  }
+
+  /** GHASH by the JDK's class over pad(AAD) ‖ data ‖ zero pad ‖ length block, then ⊕ E(J0). */
+  private long gmacDirect(
+      long iv, byte[] aad, int aadOffset, int aadLength, byte[] data, int dataOffset, int dataLength) {
+    JdkGhash g = jdkGhash;
+    byte[] s = stream;
+    g.reset();
+    int padded = (aadLength + 15) & ~15;
+    System.arraycopy(aad, aadOffset, s, 0, aadLength);
+    for (int i = aadLength; i < padded; i++) {
+      s[i] = 0;
+    }
+    g.update(s, 0, padded);
+    int whole = dataLength & ~15;
+    g.update(data, dataOffset, whole);
+    int tail = dataLength - whole;
+    if (tail > 0) {
+      System.arraycopy(data, dataOffset + whole, s, 0, tail);
+      for (int i = tail; i < 16; i++) {
+        s[i] = 0;
+      }
+      g.update(s, 0, 16);
+    }
+    BE64.set(s, 0, 8L * (padded + dataLength));
+    BE64.set(s, 8, 0L);
+    g.update(s, 0, 16);
+    return g.high() ^ g.low() ^ foldedJ0(iv);
   }
 
   private long gmacJava(
@@ -310,17 +374,20 @@ public final class AesGmacSiv {
     g.update(data, dataOffset, dataLength);
     int padded = (aadLength + 15) & ~15;
     g.block(8L * (padded + dataLength), 0);
-    // GCM's pre-counter block for a 96-bit nonce: nonce ‖ 0x00000001
+    return g.high() ^ g.low() ^ foldedJ0(iv);
+  }
+
+  /** AES(K0, J0) with GCM's pre-counter block J0 = IV ‖ 0^32 ‖ 0x00000001, folded to 64 bits. */
+  private long foldedJ0(long iv) {
     BE64.set(j0, 0, iv);
     BE64.set(j0, 8, 1L);
     aes(ecbK0, j0, 0, ej0, 0);
-    return g.high() ^ g.low() ^ (long) BE64.get(ej0, 0) ^ (long) BE64.get(ej0, 8);
+    return (long) BE64.get(ej0, 0) ^ (long) BE64.get(ej0, 8);
   }
 
   private long gmacJdk(
       long iv, byte[] aad, int aadOffset, int aadLength, byte[] data, int dataOffset, int dataLength) {
     int padded = (aadLength + 15) & ~15;
-    byte[] stream = aadPadded;
     System.arraycopy(aad, aadOffset, stream, 0, aadLength);
     for (int i = aadLength; i < padded; i++) {
       stream[i] = 0;

@@ -138,6 +138,18 @@ class AesGmacSivTest {
     assertThat(Arrays.copyOfRange(data, 5, 5 + plain.length)).isEqualTo(expectedData);
   }
 
+  /**
+   * node's tests open {@code com.sun.crypto.provider} (node/pom.xml), so the direct JDK GHASH must
+   * be usable and preferred here; without the flag (every other module's tests) it falls back.
+   */
+  @org.junit.jupiter.api.Test
+  void directJdkGhashIsAvailableAndPreferredWhenOpened() {
+    assertThat(JdkGhash.UNAVAILABLE_REASON).isNull();
+    assertThat(GmacEngine.JDK_GHASH.available()).isTrue();
+    assertThat(GmacEngine.preferred()).isEqualTo(GmacEngine.JDK_GHASH);
+    assertThat(new AesGmacSiv(new byte[32], new byte[32]).engine()).isEqualTo(GmacEngine.JDK_GHASH);
+  }
+
   /** Payload lengths around the engines' internal boundaries (block, small-message, chunk). */
   @Provide
   Arbitrary<Integer> edgeLengths() {
@@ -147,20 +159,26 @@ class AesGmacSivTest {
   }
 
   /**
-   * The default engine against the independent {@link GmacEngine#JAVA_GHASH} path on random keys,
+   * Both JDK engines against the independent {@link GmacEngine#JAVA_GHASH} path on random keys,
    * IVs, AAD and payload lengths (including the edges above), at an unaligned offset, with the
    * same message encrypted twice in a row (a repeated nonce gives identical bytes) and decrypted
    * twice by both (a duplicate packet verifies every time).
    */
   @Property(tries = 150)
-  void defaultEngineMatchesReferenceOnEdgeLengthsAndRepeatedNonces(
+  void jdkEnginesMatchReferenceOnEdgeLengthsAndRepeatedNonces(
       @ForAll @Size(32) byte[] k0, @ForAll @Size(32) byte[] k1, @ForAll long iv,
       @ForAll @Size(max = AesGmacSiv.MAX_AAD_LENGTH) byte[] aad,
       @ForAll("edgeLengths") int length, @ForAll @IntRange(min = 0, max = 40) int offset,
       @ForAll long seed) {
+    checkAgainstReference(GmacEngine.JDK_GHASH, k0, k1, iv, aad, length, offset, seed);
+    checkAgainstReference(GmacEngine.JDK_GCM, k0, k1, iv, aad, length, offset, seed);
+  }
+
+  private static void checkAgainstReference(GmacEngine engine, byte[] k0, byte[] k1, long iv,
+      byte[] aad, int length, int offset, long seed) {
     byte[] plain = new byte[length];
     new java.util.SplittableRandom(seed).nextBytes(plain);
-    AesGmacSiv fast = new AesGmacSiv(k0, k1, GmacEngine.JDK_GCM);
+    AesGmacSiv fast = new AesGmacSiv(k0, k1, engine);
     AesGmacSiv ref = new AesGmacSiv(k0, k1, GmacEngine.JAVA_GHASH);
     byte[] expected = plain.clone();
     byte[] expectedTag = new byte[16];
@@ -170,7 +188,7 @@ class AesGmacSivTest {
       System.arraycopy(plain, 0, data, offset, length);
       byte[] tag = new byte[16];
       fast.encrypt(iv, aad, 0, aad.length, data, offset, length, tag, 0);
-      assertThat(tag).as("tag, round " + round).isEqualTo(expectedTag);
+      assertThat(tag).as(engine + " tag, round " + round).isEqualTo(expectedTag);
       assertThat(Arrays.copyOfRange(data, offset, offset + length)).isEqualTo(expected);
     }
     for (AesGmacSiv siv : new AesGmacSiv[] {fast, ref, fast}) {
