@@ -79,6 +79,74 @@ public final class Salsa20 {
   }
 
   /**
+   * The next Salsa20/20 keystream block as 16 little-endian 32-bit words into {@code out[0, 16)};
+   * advances the stream by one block (like a 64-byte {@link #crypt20}). For callers that work on
+   * words, such as ZeroTier's memory-hard identity hash: a small method without byte views, which
+   * the interpreter runs quickly and the JIT compiles early (see {@code MemoryHardHash}).
+   */
+  public void nextBlock20(int[] out) {
+    Objects.checkFromIndexSize(0, 16, out.length);
+    long ctr = counter;
+    counter = ctr + 1;
+    int j8 = (int) ctr;
+    int j9 = (int) (ctr >>> 32);
+    int x0 = C0, x1 = k0, x2 = k1, x3 = k2, x4 = k3, x5 = C1, x6 = n0, x7 = n1;
+    int x8 = j8, x9 = j9, x10 = C2, x11 = k4, x12 = k5, x13 = k6, x14 = k7, x15 = C3;
+    int t;
+    // rotations spelled as shifts: the interpreter would call Integer.rotateLeft; C2 sees rotates
+    for (int r = 0; r < 10; r++) {
+      t = x0 + x12; x4 ^= (t << 7) | (t >>> 25);
+      t = x4 + x0; x8 ^= (t << 9) | (t >>> 23);
+      t = x8 + x4; x12 ^= (t << 13) | (t >>> 19);
+      t = x12 + x8; x0 ^= (t << 18) | (t >>> 14);
+      t = x5 + x1; x9 ^= (t << 7) | (t >>> 25);
+      t = x9 + x5; x13 ^= (t << 9) | (t >>> 23);
+      t = x13 + x9; x1 ^= (t << 13) | (t >>> 19);
+      t = x1 + x13; x5 ^= (t << 18) | (t >>> 14);
+      t = x10 + x6; x14 ^= (t << 7) | (t >>> 25);
+      t = x14 + x10; x2 ^= (t << 9) | (t >>> 23);
+      t = x2 + x14; x6 ^= (t << 13) | (t >>> 19);
+      t = x6 + x2; x10 ^= (t << 18) | (t >>> 14);
+      t = x15 + x11; x3 ^= (t << 7) | (t >>> 25);
+      t = x3 + x15; x7 ^= (t << 9) | (t >>> 23);
+      t = x7 + x3; x11 ^= (t << 13) | (t >>> 19);
+      t = x11 + x7; x15 ^= (t << 18) | (t >>> 14);
+      t = x0 + x3; x1 ^= (t << 7) | (t >>> 25);
+      t = x1 + x0; x2 ^= (t << 9) | (t >>> 23);
+      t = x2 + x1; x3 ^= (t << 13) | (t >>> 19);
+      t = x3 + x2; x0 ^= (t << 18) | (t >>> 14);
+      t = x5 + x4; x6 ^= (t << 7) | (t >>> 25);
+      t = x6 + x5; x7 ^= (t << 9) | (t >>> 23);
+      t = x7 + x6; x4 ^= (t << 13) | (t >>> 19);
+      t = x4 + x7; x5 ^= (t << 18) | (t >>> 14);
+      t = x10 + x9; x11 ^= (t << 7) | (t >>> 25);
+      t = x11 + x10; x8 ^= (t << 9) | (t >>> 23);
+      t = x8 + x11; x9 ^= (t << 13) | (t >>> 19);
+      t = x9 + x8; x10 ^= (t << 18) | (t >>> 14);
+      t = x15 + x14; x12 ^= (t << 7) | (t >>> 25);
+      t = x12 + x15; x13 ^= (t << 9) | (t >>> 23);
+      t = x13 + x12; x14 ^= (t << 13) | (t >>> 19);
+      t = x14 + x13; x15 ^= (t << 18) | (t >>> 14);
+    }
+    out[0] = x0 + C0;
+    out[1] = x1 + k0;
+    out[2] = x2 + k1;
+    out[3] = x3 + k2;
+    out[4] = x4 + k3;
+    out[5] = x5 + C1;
+    out[6] = x6 + n0;
+    out[7] = x7 + n1;
+    out[8] = x8 + j8;
+    out[9] = x9 + j9;
+    out[10] = x10 + C2;
+    out[11] = x11 + k4;
+    out[12] = x12 + k5;
+    out[13] = x13 + k6;
+    out[14] = x14 + k7;
+    out[15] = x15 + C3;
+  }
+
+  /**
    * XORs {@code length} bytes of Salsa20/{@code rounds} keystream into {@code in}.
    *
    * @param rounds 8, 12 or 20

@@ -2,9 +2,6 @@ package io.zt4j.node.identity;
 
 import io.zt4j.node.crypto.Salsa20;
 import io.zt4j.node.crypto.Sha512;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.security.MessageDigest;
 
 /**
@@ -24,6 +21,18 @@ import java.security.MessageDigest;
  *
  * The result {@code d} is valid hashcash iff {@code d[0] < 17}; the address is {@code d[59:64]}.
  *
+ * <p>Layout for speed, cold and warm: table and digest are held as little-endian 32-bit words
+ * (Salsa20's own word order), so encrypting is a word XOR and swapping an 8-byte word is swapping
+ * two ints — byte for byte the same as the byte-array description above. The big-endian words a
+ * and b are only needed for their low bits ({@code a mod 8}: the top byte of a's second
+ * little-endian int; {@code b mod 2^18}: the byte-reversed second int of b, masked). The work runs
+ * in two small methods called once per block ({@link #fillBlock}, {@link #mixStep}) around the
+ * word-based Salsa20 core ({@link Salsa20#nextBlock20}): invocation counters get them compiled
+ * by C1 after a few hundred blocks and by C2 after a few thousand, where one long loop in one
+ * method would wait for on-stack replacement; no {@code VarHandle} byte views, whose method
+ * handle plumbing is slow until it is compiled. This is the first thing a freshly started node
+ * does (it validates its own identity), so the cold path counts: docs/BENCHMARKS.md.
+ *
  * <p>Not thread-safe (it keeps its 2 MiB table for reuse): one instance per thread.
  */
 public final class MemoryHardHash {
@@ -32,10 +41,13 @@ public final class MemoryHardHash {
   /** Hashcash threshold: the first digest byte must be below this. */
   public static final int FIRST_BYTE_LESS_THAN = 17;
 
-  private static final VarHandle BE64 =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final int WORDS = MEMORY / 4;
+  private static final int BLOCKS = MEMORY / 64;
 
-  private final byte[] table = new byte[MEMORY];
+  private final int[] table = new int[WORDS];
+  private final int[] d = new int[16];
+  private final int[] ks = new int[16];
+  private final byte[] keyAndNonce = new byte[40];
   private final Salsa20 salsa = new Salsa20();
   private final MessageDigest sha512 = Sha512.newSha512();
 
@@ -46,25 +58,66 @@ public final class MemoryHardHash {
     }
     sha512.update(publicKey, offset, length);
     byte[] d0 = sha512.digest();
-    System.arraycopy(d0, 0, digest, 0, 64);
-
-    salsa.init(digest, 0, digest, 32);
-    byte[] t = table;
-    java.util.Arrays.fill(t, 0, 64, (byte) 0);
-    salsa.crypt20(t, 0, t, 0, 64);
-    for (int i = 64; i < MEMORY; i += 64) {
-      System.arraycopy(t, i - 64, t, i, 64);
-      salsa.crypt20(t, i, t, i, 64);
+    System.arraycopy(d0, 0, keyAndNonce, 0, 40);
+    salsa.init(keyAndNonce, 0, keyAndNonce, 32);
+    for (int w = 0; w < 16; w++) {
+      d[w] = leInt(d0, w << 2);
     }
-
-    for (int i = 0; i < MEMORY; i += 16) {
-      int idx1 = (int) (((long) BE64.get(t, i)) & 7L) << 3;
-      int idx2 = (int) (((long) BE64.get(t, i + 8)) & ((MEMORY / 8) - 1)) << 3;
-      long tmp = (long) BE64.get(t, idx2);
-      BE64.set(t, idx2, (long) BE64.get(digest, idx1));
-      BE64.set(digest, idx1, tmp);
-      salsa.crypt20(digest, 0, digest, 0, 64);
+    for (int b = 0; b < BLOCKS; b++) {
+      fillBlock(b);
     }
+    for (int i = 0; i < WORDS; i += 4) {
+      mixStep(i);
+    }
+    for (int w = 0; w < 16; w++) {
+      int v = d[w];
+      digest[w << 2] = (byte) v;
+      digest[(w << 2) + 1] = (byte) (v >>> 8);
+      digest[(w << 2) + 2] = (byte) (v >>> 16);
+      digest[(w << 2) + 3] = (byte) (v >>> 24);
+    }
+  }
+
+  /** Table block {@code b} = block {@code b - 1} (zeros for block 0) ⊕ the next keystream block. */
+  private void fillBlock(int b) {
+    int[] k = ks;
+    int[] t = table;
+    salsa.nextBlock20(k);
+    int base = b << 4;
+    if (b == 0) {
+      System.arraycopy(k, 0, t, 0, 16);
+    } else {
+      for (int w = 0; w < 16; w++) {
+        t[base + w] = t[base - 16 + w] ^ k[w];
+      }
+    }
+  }
+
+  /**
+   * One step of the mixing pass over the 16-byte pair (a, b) at table word {@code i}: swap digest
+   * 8-byte word {@code a mod 8} with table 8-byte word {@code b mod 2^18}, then encrypt the digest.
+   */
+  private void mixStep(int i) {
+    int[] t = table;
+    int[] dig = d;
+    int idx1 = ((t[i + 1] >>> 24) & 7) << 1;
+    int idx2 = (Integer.reverseBytes(t[i + 3]) & ((MEMORY / 8) - 1)) << 1;
+    int lo = t[idx2];
+    int hi = t[idx2 + 1];
+    t[idx2] = dig[idx1];
+    t[idx2 + 1] = dig[idx1 + 1];
+    dig[idx1] = lo;
+    dig[idx1 + 1] = hi;
+    int[] k = ks;
+    salsa.nextBlock20(k);
+    for (int w = 0; w < 16; w++) {
+      dig[w] ^= k[w];
+    }
+  }
+
+  private static int leInt(byte[] b, int off) {
+    return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16
+        | (b[off + 3] & 0xff) << 24;
   }
 
   /** Convenience: the hash of a whole 64-byte public key. */

@@ -105,4 +105,29 @@ class Salsa20Test {
     new Salsa20(key, 0, iv, 0).crypt(rounds, inPlace, 0, inPlace, 0, inPlace.length);
     assertThat(inPlace).isEqualTo(data);
   }
+
+  /** The word-based block equals the byte keystream, block after block, mixed with byte calls. */
+  @Property(tries = 50)
+  void nextBlock20MatchesByteKeystream(@ForAll @Size(32) byte[] key, @ForAll @Size(8) byte[] iv,
+      @ForAll @IntRange(min = 1, max = 5) int blocks) {
+    Salsa20 words = new Salsa20(key, 0, iv, 0);
+    Salsa20 bytes = new Salsa20(key, 0, iv, 0);
+    int[] w = new int[16];
+    byte[] b = new byte[64];
+    for (int i = 0; i < blocks; i++) {
+      words.nextBlock20(w);
+      bytes.keystream(20, b, 0, 64);
+      for (int j = 0; j < 16; j++) {
+        int expected = (b[4 * j] & 0xff) | (b[4 * j + 1] & 0xff) << 8
+            | (b[4 * j + 2] & 0xff) << 16 | (b[4 * j + 3] & 0xff) << 24;
+        assertThat(w[j]).as("block " + i + " word " + j).isEqualTo(expected);
+      }
+    }
+    // both continue at the same stream position
+    byte[] x = new byte[64];
+    byte[] y = new byte[64];
+    words.crypt20(x, 0, x, 0, 64);
+    bytes.crypt20(y, 0, y, 0, 64);
+    assertThat(x).isEqualTo(y);
+  }
 }
