@@ -32,7 +32,8 @@ import java.util.Set;
  *   <li><b>Frames out.</b> {@link #transmit} hands the stack's frame to the node
  *       ({@code processVirtualNetworkFrame}), which turns it into FRAME/MULTICAST_FRAME packets.
  *   <li><b>Frames in.</b> The node's {@code deliverFrame} is queued by the runner (the node must
- *       not be re-entered) and fed to the interface by {@link #receive} right after the node call.
+ *       not be re-entered) and fed to the interface by {@link #receive} right after the node call,
+ *       marked as verified by the link (the packet's MAC covered it), so TCP/UDP skip their checksums.
  * </ul>
  *
  * <p>Loop thread only, like the node and the stack it connects.
@@ -237,12 +238,20 @@ final class VirtualTap implements LinkDevice {
     }
   }
 
-  /** A frame from the network (already a complete Ethernet frame in {@code frame[0, len)}). */
+  /**
+   * A frame from the network (already a complete Ethernet frame in {@code frame[0, len)}).
+   *
+   * <p>It reaches us only from a ZeroTier packet the node authenticated (AES-GMAC-SIV or
+   * Poly1305 over the whole packet) or built itself (NDP emulation), so it is exactly what the
+   * sending member's stack emitted: the stack is told the checksums need no verification, as
+   * Linux marks virtio frames {@code CHECKSUM_UNNECESSARY}. (Packets on an explicitly configured
+   * trusted path carry no MAC; the kernel verified their outer UDP checksum.)
+   */
   void receive(byte[] frame, int len, long nowNanos) {
     if (destroyed || iface == null) {
       return;
     }
-    iface.receiveFrame(frame, 0, len, nowNanos);
+    iface.receiveFrame(frame, 0, len, nowNanos, true);
   }
 
   /** Writes an Ethernet header and the payload into {@code out}; returns the frame length. */

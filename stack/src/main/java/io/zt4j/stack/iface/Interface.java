@@ -165,7 +165,21 @@ public final class Interface {
    * call; the stack copies what it keeps. Bad frames are dropped and counted.
    */
   public void receiveFrame(byte[] buf, int off, int len, long nowNanos) {
-    core.input(this, buf, off, len, nowNanos);
+    core.input(this, buf, off, len, nowNanos, false);
+  }
+
+  /**
+   * Like {@link #receiveFrame(byte[], int, int, long)}, for a link that may vouch for the frame's
+   * integrity. With {@code checksumsVerified} true the link guarantees the frame arrived exactly
+   * as its sender's stack built it — a frame that came inside a ZeroTier packet whose MAC
+   * (AES-GMAC-SIV or Poly1305) verified — so TCP and UDP skip verifying their checksums, as Linux
+   * does for {@code CHECKSUM_UNNECESSARY} frames from a virtio device. The IPv4 header checksum
+   * and ICMP checksums are still checked (20 bytes, and ICMP echo replies are built from the
+   * request's checksum incrementally). Links that cannot vouch (kernel TAPs, pcap, test links)
+   * pass false. Outgoing checksums are always computed.
+   */
+  public void receiveFrame(byte[] buf, int off, int len, long nowNanos, boolean checksumsVerified) {
+    core.input(this, buf, off, len, nowNanos, checksumsVerified);
   }
 
   /** The multicast/broadcast MACs the link must deliver to this interface (a copy). */

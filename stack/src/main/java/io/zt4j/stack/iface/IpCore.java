@@ -78,6 +78,8 @@ public final class IpCore implements IpLayer {
   int curOff;
   int curLen;
   boolean curLinkMulticast;
+  /** The frame being processed came from a link that vouched for its integrity. */
+  private boolean frameChecksumsVerified;
 
   /**
    * @param headroom bytes every device may use in front of a frame (the largest device headroom)
@@ -278,6 +280,7 @@ public final class IpCore implements IpLayer {
       byte[] p = loopback.pollFirst();
       Interface ifc = interfaceByIndex(loopbackIf.pollFirst());
       if (ifc != null) {
+        frameChecksumsVerified = false;
         inputIp(ifc, p, 0, p.length, false, now);
       }
     }
@@ -296,8 +299,9 @@ public final class IpCore implements IpLayer {
 
   // --- input -------------------------------------------------------------------------------------
 
-  void input(Interface ifc, byte[] buf, int off, int len, long now) {
+  void input(Interface ifc, byte[] buf, int off, int len, long now, boolean checksumsVerified) {
     now = clock(now);
+    frameChecksumsVerified = checksumsVerified;
     stats.count(Counter.FRAMES_IN);
     if (!eth.wrap(buf, off, len)) {
       stats.malformed(Layer.ETHERNET, eth.error());
@@ -363,7 +367,9 @@ public final class IpCore implements IpLayer {
     int protocol = ip.protocol();
     int tos = ip.tos();
     int ttl = ip.ttl();
+    boolean verified = frameChecksumsVerified;
     if (ip.isFragment()) {
+      verified = false; // the flag is per frame; a reassembled datagram is checked as a whole
       Reassembler.Datagram d = reassembler.add(4, 0, IpAddress.v4Lo(src), 0, IpAddress.v4Lo(dst), ip.identification(),
           protocol, ifc.index(), ip.fragmentOffset(), ip.moreFragments(), buf, ip.payloadOffset(), ip.payloadLength(),
           buf, off, ip.headerLength(), now);
@@ -393,6 +399,7 @@ public final class IpCore implements IpLayer {
     pi.set(4, 0, IpAddress.v4Lo(src), 0, IpAddress.v4Lo(dst), protocol, ttl, tos, ifc.index());
     pi.broadcast = broadcast;
     pi.multicast = multicast;
+    pi.checksumsVerified = verified;
     deliver(ifc, pi, buf, ip.payloadOffset(), ip.payloadLength(), now);
   }
 
@@ -439,7 +446,9 @@ public final class IpCore implements IpLayer {
     }
     int hopLimit = ip.hopLimit();
     int tc = ip.trafficClass();
+    boolean verified = frameChecksumsVerified;
     if (c.fragment) {
+      verified = false; // the flag is per frame; a reassembled datagram is checked as a whole
       Reassembler.Datagram d = reassembler.add(6, sh, sl, dh, dl, c.fragmentId, c.protocol, ifc.index(),
           c.fragmentOffset, c.moreFragments, buf, c.dataOffset, c.dataLength, buf, off, Ipv6Packet.HEADER_LEN, now);
       if (d == null) {
@@ -463,6 +472,7 @@ public final class IpCore implements IpLayer {
     PacketInfo pi = info;
     pi.set(6, sh, sl, dh, dl, c.protocol, hopLimit, tc, ifc.index());
     pi.multicast = multicast;
+    pi.checksumsVerified = verified;
     deliver(ifc, pi, buf, c.dataOffset, c.dataLength, now);
   }
 

@@ -15,6 +15,7 @@ final class PacketInfo implements IpInfo {
   int interfaceIndex;
   boolean broadcast;
   boolean multicast;
+  boolean checksumsVerified;
 
   void set(int version, long srcHi, long srcLo, long dstHi, long dstLo, int protocol, int hopLimit, int tc, int ifIndex) {
     this.version = version;
@@ -28,6 +29,7 @@ final class PacketInfo implements IpInfo {
     this.interfaceIndex = ifIndex;
     this.broadcast = false;
     this.multicast = false;
+    this.checksumsVerified = false;
   }
 
   @Override
@@ -83,6 +85,11 @@ final class PacketInfo implements IpInfo {
   @Override
   public boolean isMulticast() {
     return multicast;
+  }
+
+  @Override
+  public boolean checksumsVerified() {
+    return checksumsVerified;
   }
 
   @Override

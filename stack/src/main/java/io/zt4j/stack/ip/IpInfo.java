@@ -40,6 +40,15 @@ public interface IpInfo {
   /** Sent to a multicast group. */
   boolean isMulticast();
 
+  /**
+   * The link vouched for this packet's integrity (it arrived in one frame that a MAC
+   * authenticated, see {@code Interface.receiveFrame(…, checksumsVerified)}): the transport may
+   * skip verifying its checksum. False for other links, loopback and reassembled datagrams.
+   */
+  default boolean checksumsVerified() {
+    return false;
+  }
+
   default boolean isV4() {
     return version() == 4;
   }

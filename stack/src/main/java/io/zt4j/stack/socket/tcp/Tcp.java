@@ -242,13 +242,23 @@ public final class Tcp {
    * mapped form). Bad segments are dropped and counted, never thrown.
    */
   public void receive(long srcHi, long srcLo, long dstHi, long dstLo, byte[] buf, int off, int len, long nowNanos) {
+    receive(srcHi, srcLo, dstHi, dstLo, buf, off, len, false, nowNanos);
+  }
+
+  /**
+   * A TCP segment as {@link #receive(long, long, long, long, byte[], int, int, long)}; with
+   * {@code checksumVerified} the link vouched for its integrity and the checksum is not checked
+   * (see {@code IpInfo.checksumsVerified()}).
+   */
+  public void receive(long srcHi, long srcLo, long dstHi, long dstLo, byte[] buf, int off, int len,
+      boolean checksumVerified, long nowNanos) {
     lastNowNanos = nowNanos;
     TcpHeader h = rxHeader;
     if (!h.wrap(buf, off, len)) {
       count(TcpDrop.MALFORMED);
       return;
     }
-    if (!h.checksumValid(pseudoHeader(srcHi, srcLo, dstHi, dstLo, len))) {
+    if (!checksumVerified && !h.checksumValid(pseudoHeader(srcHi, srcLo, dstHi, dstLo, len))) {
       count(TcpDrop.BAD_CHECKSUM);
       return;
     }

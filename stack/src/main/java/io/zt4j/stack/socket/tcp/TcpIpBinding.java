@@ -41,7 +41,8 @@ public final class TcpIpBinding implements IpHandler, TcpIpOutput {
     if (info.isBroadcast() || info.isMulticast()) {
       return ACCEPTED; // RFC 9293 §3.9.2.1 / RFC 1122 §4.2.3.10: TCP is unicast only
     }
-    tcp.receive(info.srcHi(), info.srcLo(), info.dstHi(), info.dstLo(), buf, off, len, nowNanos);
+    tcp.receive(info.srcHi(), info.srcLo(), info.dstHi(), info.dstLo(), buf, off, len, info.checksumsVerified(),
+        nowNanos);
     return ACCEPTED;
   }
 
