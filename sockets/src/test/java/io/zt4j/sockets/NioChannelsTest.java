@@ -598,6 +598,20 @@ class NioChannelsTest {
   }
 
   @Test
+  void bindBeforeConnectPicksTheLocalAddressAndPort() throws Exception {
+    ServerSocketChannel server = listen(19);
+    SocketChannel c = track(nioA.openSocketChannel());
+    c.bind(new InetSocketAddress(A4, 40123));
+    assertThat(c.getLocalAddress()).isEqualTo(new InetSocketAddress(A4, 40123));
+    assertThatThrownBy(() -> c.bind(null)).isInstanceOf(AlreadyBoundException.class);
+    c.connect(new InetSocketAddress(B4, 19));
+    assertThat(c.getLocalAddress()).isEqualTo(new InetSocketAddress(A4, 40123));
+    SocketChannel s = track(server.accept());
+    assertThat(s.getRemoteAddress()).isEqualTo(new InetSocketAddress(A4, 40123));
+    assertThat(s.getLocalAddress()).isEqualTo(new InetSocketAddress(B4, 19));
+  }
+
+  @Test
   void datagramChannelsSendReceiveConnectAndSelect() throws Exception {
     DatagramChannel b = track(nioB.openDatagramChannel()).bind(new InetSocketAddress(5000));
     b.configureBlocking(false);
