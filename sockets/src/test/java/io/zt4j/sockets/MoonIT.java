@@ -38,6 +38,7 @@ class MoonIT {
 
   @Test
   void aNodeReachesTheNetworkThroughAMoonWhenThePlanetRootIsGone() throws Exception {
+    long t0 = System.nanoTime();
     try (LocalNetwork net = new LocalNetwork()) {
       java.net.InetAddress lo = java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
       int port;
@@ -55,14 +56,14 @@ class MoonIT {
       NodeRunner moonRoot = NodeRunner.start(new NodeRunner.Options().identity(moonRootId).planet(net.planet)
           .bind(new InetSocketAddress(lo, port)).allowLoopbackPaths(true).moon(moon).name("test-moon-root"));
       try {
-        // the controller orbits through the seed, found via the planet's root
+        System.out.printf("%d ms: planet, controller and moon root up%n", (System.nanoTime() - t0) / 1_000_000);
+        // the controller and node a orbit through the seed, found via the planet's root
         net.controllerNode.call(n -> {
           n.orbit(moonId, moonRootId.address(), net.controllerNode.now());
           return null;
         });
-        await("controller has the moon", () -> net.controllerNode.call(n -> n.moons().size()) == 1);
-
         try (ZeroTierNode a = net.member("moon-a").orbit(moonHex, seed).build().start()) {
+          await("controller has the moon", () -> net.controllerNode.call(n -> n.moons().size()) == 1);
           await("a has the moon", () -> a.moons().size() == 1);
           ZeroTierMoon m = a.moons().get(0);
           assertThat(m.worldIdString()).isEqualTo(moonHex);
@@ -70,12 +71,14 @@ class MoonIT {
           await("a sees the moon root as a moon", () -> a.peers().stream()
               .anyMatch(p -> p.nodeId().equals(seed) && p.role() == ZeroTierPeer.Role.MOON));
 
+          System.out.printf("%d ms: a orbits the moon%n", (System.nanoTime() - t0) / 1_000_000);
           net.root.close(); // the planet's root is gone from here on
           net.root.join();
 
           // b knows the moon from its definition alone: no root of the planet is reachable
           try (ZeroTierNode b = net.member("moon-b").moon(moon.serialize()).build().start()) {
             b.awaitOnline(Duration.ofSeconds(30));
+            System.out.printf("%d ms: b online through the moon alone%n", (System.nanoTime() - t0) / 1_000_000);
             assertThat(b.moons()).extracting(ZeroTierMoon::worldId).containsExactly(moonId);
             for (ZeroTierNode n : List.of(a, b)) {
               net.authorize(n.nodeId());
@@ -83,6 +86,7 @@ class MoonIT {
             }
             java.net.InetAddress aIp = a.awaitNetworkReady(net.networkId, Duration.ofSeconds(60)).ipv4().orElseThrow();
             b.awaitNetworkReady(net.networkId, Duration.ofSeconds(60));
+            System.out.printf("%d ms: a and b joined through the moon%n", (System.nanoTime() - t0) / 1_000_000);
             try (ServerSocket ss = a.serverSocket(7)) {
               CompletableFuture<String> served = CompletableFuture.supplyAsync(() -> {
                 try (Socket s = ss.accept()) {
