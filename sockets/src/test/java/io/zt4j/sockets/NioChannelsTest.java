@@ -687,6 +687,28 @@ class NioChannelsTest {
   }
 
   @Test
+  void datagramChannelJoinsAndDropsAMulticastGroup() throws Exception {
+    java.net.InetAddress group = java.net.InetAddress.getByName("239.1.2.3");
+    DatagramChannel member = track(nioB.openDatagramChannel()).bind(new InetSocketAddress(5357));
+    java.nio.channels.MembershipKey key = member.join(group, null);
+    assertThat(key.isValid()).isTrue();
+    assertThat(key.group()).isEqualTo(group);
+    assertThat(key.channel()).isSameAs(member);
+    assertThat(member.join(group, null)).isSameAs(key);
+    assertThatThrownBy(() -> member.join(java.net.InetAddress.getByName("10.1.2.3"), null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> member.join(group, null, A4)).isInstanceOf(UnsupportedOperationException.class);
+    DatagramChannel sender = track(nioA.openDatagramChannel());
+    sender.send(ascii("to the group"), new InetSocketAddress(group, 5357));
+    ByteBuffer in = ByteBuffer.allocate(64);
+    member.configureBlocking(true);
+    assertThat(((InetSocketAddress) member.receive(in)).getAddress()).isEqualTo(A4);
+    assertThat(ascii(in)).isEqualTo("to the group");
+    key.drop();
+    assertThat(key.isValid()).isFalse();
+  }
+
+  @Test
   void ipv6AndEchoThroughTheAdaptorOfAnAcceptedChannel() throws Exception {
     ServerSocketChannel server = track(nioB.openServerSocketChannel()).bind(new InetSocketAddress(B6, 18));
     SocketChannel c = connectBlocking(B6, 18);

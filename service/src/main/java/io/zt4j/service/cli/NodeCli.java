@@ -68,6 +68,16 @@ final class NodeCli {
     return w.value();
   }
 
+  /** A moon definition file ({@code <world-id>.moon}, e.g. from {@code zt4j idtool genmoon}). */
+  static World readMoon(StateDirectory dir, Path file) {
+    byte[] b = dir.readFile(file).orElseThrow(() -> new IllegalArgumentException(file + ": no such file"));
+    Parsed<World> w = World.parse(b);
+    if (!w.isOk() || w.value().type() != World.Type.MOON) {
+      throw new IllegalArgumentException(file + ": not a ZeroTier moon" + (w.isOk() ? " (a planet)" : " (" + w.reason() + ")"));
+    }
+    return w.value();
+  }
+
   /** The planet stored in a home, if any. */
   static Optional<World> storedPlanet(StateDirectory home) {
     Path f = home.fileOf(StateObject.PLANET, 0);

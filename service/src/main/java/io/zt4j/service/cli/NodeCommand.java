@@ -70,6 +70,11 @@ final class NodeCommand implements Runnable {
         description = "Orbit a moon (hex world id and the hex address of one of its roots), like 'zerotier-cli orbit'. Repeatable.")
     List<String> orbit = new ArrayList<>();
 
+    @Option(names = "--moon", paramLabel = "FILE",
+        description = "Orbit the moon this .moon file defines (from 'zt4j idtool genmoon'); it is stored in the home's"
+            + " moons.d, like copying it there for ZeroTier One. Its roots are reached directly. Repeatable.")
+    List<Path> moon = new ArrayList<>();
+
     @Option(names = "--join", paramLabel = "NWID",
         description = "Join this network (16 hex digits), like 'zerotier-cli join'; repeatable. Networks joined before"
             + " (networks.d) are rejoined. The node's virtual tap answers ping on its addresses.")
@@ -122,6 +127,9 @@ final class NodeCommand implements Runnable {
           throw new IllegalArgumentException("--orbit wants WORLDID:SEED in hex, not " + spec);
         }
         o.orbit(Long.parseUnsignedLong(parts[0], 16), NodeCli.address(parts[1]).toLong());
+      }
+      for (Path file : moon) {
+        o.moon(NodeCli.readMoon(dir, file));
       }
       List<Long> networks = new ArrayList<>();
       for (String nwid : join) {

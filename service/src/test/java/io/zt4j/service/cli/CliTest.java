@@ -51,6 +51,37 @@ class CliTest {
   }
 
   @Test
+  void nodeRunOrbitsAMoonFromItsFileAndRefusesAPlanetAsMoon(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    io.zt4j.node.identity.Identity rootId = io.zt4j.node.identity.Identity.generate(random);
+    io.zt4j.node.wire.World planet = io.zt4j.node.wire.World.make(io.zt4j.node.wire.World.Type.PLANET, 0x7e57L, 1L,
+        rootId.publicKey(), java.util.List.of(new io.zt4j.node.wire.World.Root(rootId.withoutPrivateKey(),
+            java.util.List.of(io.zt4j.node.wire.InetAddress.fromString("127.0.0.1/9").orElseThrow()))),
+        rootId.privateKey().orElseThrow());
+    io.zt4j.node.identity.Identity moonId = io.zt4j.node.identity.Identity.generate(random);
+    io.zt4j.node.wire.World moon = io.zt4j.node.wire.World.make(io.zt4j.node.wire.World.Type.MOON,
+        moonId.address().toLong(), 1L, moonId.publicKey(), java.util.List.of(new io.zt4j.node.wire.World.Root(
+            moonId.withoutPrivateKey(), java.util.List.of(io.zt4j.node.wire.InetAddress.fromString("127.0.0.1/10")
+                .orElseThrow()))), moonId.privateKey().orElseThrow());
+    java.nio.file.Path planetFile = tmp.resolve("planet");
+    java.nio.file.Path moonFile = tmp.resolve(String.format("%016x.moon", moon.id()));
+    java.nio.file.Files.write(planetFile, planet.serialize());
+    java.nio.file.Files.write(moonFile, moon.serialize());
+    java.nio.file.Path home = tmp.resolve("home");
+
+    int rc = run(Zt4jCommand.commandLine(), "node", "run", "--home", home.toString(), "--planet", planetFile.toString(),
+        "--bind", "127.0.0.1/0", "--moon", planetFile.toString(), "--exit-after", "1");
+    assertThat(rc).isEqualTo(1);
+    assertThat(err.toString()).contains("not a ZeroTier moon (a planet)");
+
+    rc = run(Zt4jCommand.commandLine(), "node", "run", "--home", home.toString(), "--planet", planetFile.toString(),
+        "--bind", "127.0.0.1/0", "--moon", moonFile.toString(), "--status-every", "0", "--exit-after", "1");
+    assertThat(rc).as(err.toString()).isZero();
+    assertThat(home.resolve("moons.d").resolve(String.format("%016x.moon", moon.id()))).hasBinaryContent(moon.serialize());
+  }
+
+  @Test
   void unknownSubcommandIsAUsageErrorOnOneLinePlusHint() {
     int rc = run(Zt4jCommand.commandLine(), "frobnicate");
     assertThat(rc).isEqualTo(2);
