@@ -111,6 +111,7 @@ public final class NodeRunner implements AutoCloseable {
     private TcpConfig tcpConfig;
     private final List<Object[]> physicalMtus = new ArrayList<>();
     private Integer secondaryPort;
+    private io.zt4j.runtime.portmap.PortMapper.Config portMapping;
 
     /**
      * The largest UDP payload to send to addresses in {@code network}/{@code prefixBits}
@@ -184,6 +185,19 @@ public final class NodeRunner implements AutoCloseable {
         throw new IllegalArgumentException("secondary port out of range: " + port);
       }
       this.secondaryPort = port;
+      return this;
+    }
+
+    /**
+     * Ask the LAN's router to forward a UDP port to this node (NAT-PMP, then UPnP IGD), like
+     * ZeroTier One's {@code portMappingEnabled}: a third port is bound on the bind addresses
+     * (random, as ZeroTier One's tertiary port) and mapped; the router's external address and
+     * port are advertised to peers as a direct path. {@code null} (the default) sends nothing to
+     * any router. The config says where the router is ({@code PortMapper.Config.defaults()}: the
+     * default gateway and SSDP multicast); tests point it at fakes on loopback.
+     */
+    public Options portMapping(io.zt4j.runtime.portmap.PortMapper.Config config) {
+      this.portMapping = config;
       return this;
     }
 
@@ -263,6 +277,9 @@ public final class NodeRunner implements AutoCloseable {
   private volatile RuntimeException lastStateWriteError;
   private volatile boolean closed;
   private volatile int secondaryPort;
+  private volatile io.zt4j.runtime.portmap.PortMapper portMapper;
+  /** The router's address for our mapped port, advertised with the bound addresses. Loop only. */
+  private InetSocketAddress mappedAddress;
 
   // loop-only
   private UdpTransport transport;
@@ -325,6 +342,16 @@ public final class NodeRunner implements AutoCloseable {
         throw e;
       }
     }
+    int mappedPort = 0;
+    if (o.portMapping != null) {
+      try {
+        SecureRandom r = new SecureRandom();
+        mappedPort = transport.bindPort(0, r::nextInt);
+      } catch (RuntimeException e) {
+        transport.close();
+        throw e;
+      }
+    }
     long loopbackValidation = o.loopbackIdentityValidationMillis != null ? o.loopbackIdentityValidationMillis
         : o.allowLoopbackPaths ? 0 : io.zt4j.node.vl1.Vl1Constants.IDENTITY_VALIDATION_SOURCE_RATE_LIMIT_MILLIS;
     NodeConfig.Builder cfg = NodeConfig.builder(new BufferedSecureRandom(new SecureRandom()))
@@ -376,11 +403,7 @@ public final class NodeRunner implements AutoCloseable {
       for (long[] orbit : o.orbits) {
         node.orbit(orbit[0], orbit[1] == 0 ? null : io.zt4j.node.identity.Address.of(orbit[1]), now());
       }
-      for (InetSocketAddress a : transport.localAddresses()) {
-        if (!a.getAddress().isAnyLocalAddress()) {
-          node.addLocalInterfaceAddress(toNode(a));
-        }
-      }
+      advertiseLocalAddresses();
       // networks joined before (ZeroTier One rejoins what networks.d holds)
       if (home != null) {
         for (long nwid : home.list(StateObject.NETWORK_CONFIG)) {
@@ -406,6 +429,40 @@ public final class NodeRunner implements AutoCloseable {
     });
     loop.addTask(this::runTasks);
     loop.onStop(this::stopOnLoop);
+    if (o.portMapping != null) {
+      portMapper = new io.zt4j.runtime.portmap.PortMapper(o.portMapping, mappedPort,
+          "ZeroTier/" + node.address() + "@" + mappedPort, this::mappedAddressChanged);
+    }
+  }
+
+  /**
+   * Gives the node the addresses to advertise in PUSH_DIRECT_PATHS, as ZeroTier One does after
+   * each bind refresh: the port mapper's external address, then every bound address. Loop only.
+   */
+  private void advertiseLocalAddresses() {
+    node.clearLocalInterfaceAddresses();
+    if (mappedAddress != null) {
+      node.addLocalInterfaceAddress(toNode(mappedAddress));
+    }
+    for (InetSocketAddress a : transport.localAddresses()) {
+      if (!a.getAddress().isAnyLocalAddress()) {
+        node.addLocalInterfaceAddress(toNode(a));
+      }
+    }
+  }
+
+  /** From the port mapper's thread: the mapped address appeared, moved or went away. */
+  private void mappedAddressChanged(Optional<InetSocketAddress> external) {
+    try {
+      loop.execute(() -> {
+        if (!closed) {
+          mappedAddress = external.orElse(null);
+          advertiseLocalAddresses();
+        }
+      });
+    } catch (IllegalStateException stopped) {
+      // the loop is gone: nothing to advertise any more
+    }
   }
 
   /** Binds, loads or creates the identity, and starts the loop thread. */
@@ -513,6 +570,10 @@ public final class NodeRunner implements AutoCloseable {
 
   private void stopOnLoop() {
     closed = true;
+    io.zt4j.runtime.portmap.PortMapper pm = portMapper;
+    if (pm != null) {
+      pm.close(0); // tell it to stop (and delete the mapping) without waiting on the loop
+    }
     try {
       if (driver != null) {
         driver.shutdown();
@@ -553,6 +614,11 @@ public final class NodeRunner implements AutoCloseable {
   /** The secondary UDP port, or 0 if the node has none ({@link Options#secondaryPort}). */
   public int secondaryPort() {
     return secondaryPort;
+  }
+
+  /** The port mapper, when {@link Options#portMapping} is on: its external address and counters. */
+  public Optional<io.zt4j.runtime.portmap.PortMapper> portMapper() {
+    return Optional.ofNullable(portMapper);
   }
 
   /** One UDP socket of the node and its datagram counts. */
@@ -708,6 +774,10 @@ public final class NodeRunner implements AutoCloseable {
   @Override
   public void close() {
     loop.close();
+    io.zt4j.runtime.portmap.PortMapper pm = portMapper;
+    if (pm != null && !loop.inLoop()) {
+      pm.close(); // waits (a few seconds at most) for the router to confirm the deletion
+    }
   }
 
   /** Waits for the loop to end (after {@link #close} or a failure). */

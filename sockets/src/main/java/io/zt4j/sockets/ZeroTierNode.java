@@ -158,6 +158,9 @@ public final class ZeroTierNode implements AutoCloseable {
     private final List<InetSocketAddress> bind = new ArrayList<>();
     private boolean loopbackOnly;
     private Integer secondaryPort;
+    private boolean portMapping;
+    private InetSocketAddress natPmpGateway;
+    private InetSocketAddress ssdpTarget;
     private Path planetFile;
     private byte[] planetBytes;
     private World planet;
@@ -176,6 +179,9 @@ public final class ZeroTierNode implements AutoCloseable {
       b.bind.addAll(bind);
       b.loopbackOnly = loopbackOnly;
       b.secondaryPort = secondaryPort;
+      b.portMapping = portMapping;
+      b.natPmpGateway = natPmpGateway;
+      b.ssdpTarget = ssdpTarget;
       b.planetFile = planetFile;
       b.planetBytes = planetBytes;
       b.planet = planet;
@@ -250,6 +256,32 @@ public final class ZeroTierNode implements AutoCloseable {
         throw new IllegalArgumentException("secondary port out of range: " + port);
       }
       this.secondaryPort = port;
+      return this;
+    }
+
+    /**
+     * Ask the LAN's router to forward a UDP port to this node, like ZeroTier One's
+     * {@code portMappingEnabled}: NAT-PMP (RFC 6886) first, then UPnP IGD. A third UDP port is
+     * bound on the node's addresses and mapped; the router's external address and port are
+     * advertised to peers as a direct path ({@link ZeroTierNode#mappedAddress()}). Runs on its
+     * own thread, never delays the node; failures are logged once. The mapping is renewed at half
+     * its lifetime and deleted when the node stops. Off by default: without it nothing is ever
+     * sent to a router.
+     */
+    public Builder portMapping(boolean enabled) {
+      this.portMapping = enabled;
+      return this;
+    }
+
+    /**
+     * Where port mapping looks for the router (only used with {@link #portMapping(boolean)
+     * portMapping(true)}): the NAT-PMP server (default: the IPv4 default gateway from
+     * {@code /proc/net/route}, port 5351) and the SSDP search target (default
+     * 239.255.255.250:1900). For networks where those are elsewhere, and for tests.
+     */
+    public Builder portMappingRouter(InetSocketAddress natPmpServer, InetSocketAddress ssdpTarget) {
+      this.natPmpGateway = Objects.requireNonNull(natPmpServer);
+      this.ssdpTarget = Objects.requireNonNull(ssdpTarget);
       return this;
     }
 
@@ -400,6 +432,13 @@ public final class ZeroTierNode implements AutoCloseable {
       addrs.forEach(o::bind);
       if (config.secondaryPort != null) {
         o.secondaryPort(config.secondaryPort);
+      }
+      if (config.portMapping) {
+        io.zt4j.runtime.portmap.PortMapper.Config pm = io.zt4j.runtime.portmap.PortMapper.Config.defaults();
+        if (config.natPmpGateway != null) {
+          pm = pm.withNatPmpGateway(config.natPmpGateway).withSsdpTarget(config.ssdpTarget);
+        }
+        o.portMapping(pm);
       }
       o.allowLoopbackPaths(config.loopbackOnly || addrs.stream().allMatch(a -> a.getAddress().isLoopbackAddress()));
       runner = NodeRunner.start(o);
@@ -607,6 +646,14 @@ public final class ZeroTierNode implements AutoCloseable {
   /** The UDP addresses the node is bound to. */
   public List<InetSocketAddress> localAddresses() {
     return started().localAddresses();
+  }
+
+  /**
+   * The address and port the router forwards to this node, while port mapping
+   * ({@link Builder#portMapping(boolean)}) holds a mapping; it is advertised to peers.
+   */
+  public Optional<InetSocketAddress> mappedAddress() {
+    return started().portMapper().flatMap(io.zt4j.runtime.portmap.PortMapper::external);
   }
 
   /** The peers the node knows, with their paths. */

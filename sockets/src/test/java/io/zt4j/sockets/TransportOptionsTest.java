@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.zt4j.node.identity.Identity;
 import io.zt4j.node.wire.InetAddress;
 import io.zt4j.node.wire.World;
+import io.zt4j.testkit.portmap.FakeIgd;
+import io.zt4j.testkit.portmap.FakeNatPmpServer;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -13,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The builder's transport options (secondary port), on 127.0.0.1 with a planet whose root is silent. */
+/** The builder's transport options (secondary port, port mapping), on 127.0.0.1 with a planet whose root is silent. */
 class TransportOptionsTest {
   static World planet;
 
@@ -48,5 +50,38 @@ class TransportOptionsTest {
   void aSecondaryPortOutOfRangeIsRejected() {
     assertThatThrownBy(() -> ZeroTierNode.builder().secondaryPort(65536)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("65536");
+  }
+  @Test
+  void portMappingIsOffByDefaultSoTheRouterHearsNothingEvenWhenItsAddressIsGiven() throws Exception {
+    try (FakeNatPmpServer natpmp = new FakeNatPmpServer(); FakeIgd igd = new FakeIgd()) {
+      try (ZeroTierNode node = ZeroTierNode.builder().planet(planet).loopbackOnly().port(0)
+          .portMappingRouter(natpmp.address(), igd.ssdpAddress()).name("no-portmap").build().start()) {
+        Thread.sleep(500);
+        assertThat(node.mappedAddress()).isEmpty();
+        assertThat(node.localAddresses()).hasSize(1);
+      }
+      assertThat(natpmp.requests()).isEmpty();
+      assertThat(igd.ssdpPackets()).isZero();
+      assertThat(igd.httpRequests()).isZero();
+    }
+  }
+
+  @Test
+  void withPortMappingTheRoutersAddressIsTheNodesAndTheMappingGoesAtClose() throws Exception {
+    try (FakeNatPmpServer natpmp = new FakeNatPmpServer(); FakeIgd igd = new FakeIgd()) {
+      int mapped;
+      try (ZeroTierNode node = ZeroTierNode.builder().planet(planet).loopbackOnly().port(0).portMapping(true)
+          .portMappingRouter(natpmp.address(), igd.ssdpAddress()).name("portmap").build().start()) {
+        mapped = node.localAddresses().get(1).getPort();
+        long until = System.currentTimeMillis() + 10_000;
+        while (node.mappedAddress().isEmpty() && System.currentTimeMillis() < until) {
+          Thread.sleep(20);
+        }
+        assertThat(node.mappedAddress()).hasValue(new InetSocketAddress("203.0.113.7", mapped));
+        assertThat(natpmp.mappings()).containsEntry(mapped, mapped);
+      }
+      assertThat(natpmp.mappings()).isEmpty();
+      assertThat(igd.ssdpPackets()).as("NAT-PMP worked: UPnP not needed").isZero();
+    }
   }
 }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * {@code zt4j node}: run a ZeroTier node as its own process (VL1: identity, roots, peers).
  *
  * <pre>
- *   zt4j node run --home DIR [--planet FILE] [--bind IP/PORT ...] [--secondary-port PORT] [--send-to ADDRESS ...]
+ *   zt4j node run --home DIR [--planet FILE] [--bind IP/PORT ...] [--secondary-port PORT] [--port-mapping] [--send-to ADDRESS ...]
  * </pre>
  *
  * The home is a ZeroTier One style directory (identity.secret/public, planet, moons.d, peers.d);
@@ -62,6 +62,10 @@ final class NodeCommand implements Runnable {
     @Option(names = "--secondary-port", paramLabel = "PORT",
         description = "Also listen on this UDP port, on the same addresses (0 = random in 20000-65499 like ZeroTier One). Default: none.")
     Integer secondaryPort;
+
+    @Option(names = "--port-mapping",
+        description = "Ask the LAN's router (NAT-PMP, then UPnP) to forward a third UDP port and advertise the router's address. Default: off.")
+    boolean portMapping;
 
     @Option(names = "--send-to", paramLabel = "ADDRESS", description = "Send this peer a USER_MESSAGE every second (repeatable).")
     List<String> sendTo = new ArrayList<>();
@@ -120,6 +124,9 @@ final class NodeCommand implements Runnable {
       addrs.forEach(o::bind);
       if (secondaryPort != null) {
         o.secondaryPort(secondaryPort);
+      }
+      if (portMapping) {
+        o.portMapping(io.zt4j.runtime.portmap.PortMapper.Config.defaults());
       }
       for (String spec : orbit) {
         String[] parts = spec.split(":");
