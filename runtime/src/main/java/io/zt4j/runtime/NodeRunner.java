@@ -111,6 +111,7 @@ public final class NodeRunner implements AutoCloseable {
     private TcpConfig tcpConfig;
     private final List<Object[]> physicalMtus = new ArrayList<>();
     private Integer secondaryPort;
+    private long secondaryPortOfflineMillis = 2 * io.zt4j.node.vl1.Vl1Constants.PEER_PING_PERIOD_MILLIS;
     private io.zt4j.runtime.portmap.PortMapper.Config portMapping;
 
     /**
@@ -201,6 +202,19 @@ public final class NodeRunner implements AutoCloseable {
       return this;
     }
 
+    /**
+     * With a random secondary port ({@link #secondaryPort secondaryPort(0)}): move it to another
+     * random port when the node has been offline this long (ZeroTier One: twice the 60 s peer
+     * ping period, checked every 30 s; a workaround for routers that start blocking a port).
+     */
+    public Options secondaryPortOfflineMillis(long millis) {
+      if (millis < 1) {
+        throw new IllegalArgumentException("interval must be positive: " + millis);
+      }
+      this.secondaryPortOfflineMillis = millis;
+      return this;
+    }
+
     /** Use this planet instead of the stored or built-in one. */
     public Options planet(World planet) {
       this.planet = planet;
@@ -277,6 +291,12 @@ public final class NodeRunner implements AutoCloseable {
   private volatile RuntimeException lastStateWriteError;
   private volatile boolean closed;
   private volatile int secondaryPort;
+  // loop-only: moving a random secondary port while offline
+  private boolean secondaryRandom;
+  private long secondaryOfflineMillis;
+  private long bindCheckMillis;
+  private long nextBindCheckAt;
+  private long lastOnlineAt;
   private volatile io.zt4j.runtime.portmap.PortMapper portMapper;
   /** The router's address for our mapped port, advertised with the bound addresses. Loop only. */
   private InetSocketAddress mappedAddress;
@@ -337,6 +357,10 @@ public final class NodeRunner implements AutoCloseable {
       try {
         SecureRandom r = new SecureRandom();
         secondaryPort = transport.bindPort(o.secondaryPort, r::nextInt);
+        secondaryRandom = o.secondaryPort == 0;
+        secondaryOfflineMillis = o.secondaryPortOfflineMillis;
+        // ZeroTier One checks at each 30 s bind refresh
+        bindCheckMillis = Math.max(1, Math.min(BIND_CHECK_MILLIS, secondaryOfflineMillis / 2));
       } catch (RuntimeException e) {
         transport.close();
         throw e;
@@ -472,6 +496,9 @@ public final class NodeRunner implements AutoCloseable {
 
   // ------------------------------------------------------------------------------ the loop
 
+  /** Period of the secondary-port check ({@code ZT_BINDER_REFRESH_PERIOD}). */
+  static final long BIND_CHECK_MILLIS = 30_000;
+
   private long millis(long nanos) {
     return wallAtStart + Math.floorDiv(nanos - nanoAtStart, 1_000_000L);
   }
@@ -499,7 +526,38 @@ public final class NodeRunner implements AutoCloseable {
       flush(nowNanos);
     }
     nodeDeadline = Math.min(nodeDeadline, node.nextDeadline());
-    return Math.min(nanosOf(nodeDeadline), stack.pollAt());
+    long next = Math.min(nanosOf(nodeDeadline), stack.pollAt());
+    if (secondaryRandom) {
+      if (ms >= nextBindCheckAt) {
+        nextBindCheckAt = ms + bindCheckMillis;
+        moveSecondaryPortIfOffline(ms);
+      }
+      next = Math.min(next, nanosOf(nextBindCheckAt));
+    }
+    return next;
+  }
+
+  /** ZeroTier One's "coma" workaround: a random secondary port moves after a long offline spell. */
+  private void moveSecondaryPortIfOffline(long ms) {
+    if (online || lastOnlineAt == 0) {
+      lastOnlineAt = ms;
+      return;
+    }
+    if (ms - lastOnlineAt <= secondaryOfflineMillis) {
+      return;
+    }
+    lastOnlineAt = ms; // give the new port a chance before moving again
+    try {
+      secondaryPort = transport.rebindPort(secondaryPort, new SecureRandom()::nextInt);
+    } catch (RuntimeException e) {
+      return; // keep the old one
+    }
+    enterNode();
+    try {
+      advertiseLocalAddresses();
+    } finally {
+      exitNode();
+    }
   }
 
   private void received(int socketId, InetSocketAddress from, ByteBuffer data, long nowMillis, long nowNanos) {

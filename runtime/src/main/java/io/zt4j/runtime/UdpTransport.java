@@ -181,7 +181,8 @@ public final class UdpTransport implements AutoCloseable {
     return false;
   }
 
-  private void bindAll(List<InetAddress> ips, int port) throws IOException {
+  /** Opens a socket on each of {@code ips} with {@code port}: all, or none (then throws). */
+  private static List<DatagramChannel> openAll(List<InetAddress> ips, int port) throws IOException {
     List<DatagramChannel> opened = new ArrayList<>();
     try {
       for (InetAddress ip : ips) {
@@ -191,6 +192,62 @@ public final class UdpTransport implements AutoCloseable {
       opened.forEach(UdpTransport::closeQuietly);
       throw e;
     }
+    return opened;
+  }
+
+  /**
+   * Moves the sockets that {@link #bindPort} bound on {@code oldPort} to another random port
+   * (picked as there), keeping their socket ids, so paths learned on them now use the new port:
+   * ZeroTier One re-randomizes its secondary port this way when the node stays offline (some
+   * routers start blocking a port they consider suspicious). The old sockets are closed.
+   *
+   * @return the new port
+   * @throws UncheckedIOException if no port could be bound (the old sockets are then kept)
+   */
+  public int rebindPort(int oldPort, java.util.function.IntSupplier random) {
+    List<Integer> ids = new ArrayList<>();
+    List<InetAddress> ips = new ArrayList<>();
+    for (int i = primaryCount; i < locals.size(); i++) {
+      if (locals.get(i).getPort() == oldPort) {
+        ids.add(i);
+        ips.add(locals.get(i).getAddress());
+      }
+    }
+    if (ids.isEmpty()) {
+      throw new IllegalArgumentException("no added port " + oldPort + " to move");
+    }
+    int p = RANDOM_PORT_BASE + Math.floorMod(random.getAsInt(), RANDOM_PORT_SPAN);
+    IOException last = null;
+    for (int t = 0; t < RANDOM_PORT_TRIALS; t++, p = p >= 65535 ? RANDOM_PORT_BASE : p + 1) {
+      if (inUse(p)) {
+        continue;
+      }
+      List<DatagramChannel> opened;
+      try {
+        opened = openAll(ips, p);
+      } catch (IOException e) {
+        last = e;
+        continue;
+      }
+      try {
+        for (int k = 0; k < ids.size(); k++) {
+          int id = ids.get(k);
+          DatagramChannel ch = opened.get(k);
+          closeQuietly(channels.get(id));
+          channels.set(id, ch);
+          ch.register(selector, SelectionKey.OP_READ, id);
+          locals.set(id, (InetSocketAddress) ch.getLocalAddress());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot register the moved sockets: " + e.getMessage(), e);
+      }
+      return p;
+    }
+    throw new UncheckedIOException("no free UDP port found after " + RANDOM_PORT_TRIALS + " tries", last);
+  }
+
+  private void bindAll(List<InetAddress> ips, int port) throws IOException {
+    List<DatagramChannel> opened = openAll(ips, port);
     for (DatagramChannel ch : opened) {
       channels.add(ch);
       ch.register(selector, SelectionKey.OP_READ, channels.size() - 1);

@@ -17,7 +17,7 @@ class PortMappingNodeTest {
     try (FakeNatPmpServer gw = new FakeNatPmpServer()) {
       PortMapper.Config c = PortMapper.Config.defaults().withProtocols(true, false).withNatPmpGateway(gw.address())
           .withSsdpTarget(new InetSocketAddress(gw.address().getAddress(), 9)).withTimeouts(100, 3, 200);
-      NodeRunner n = NodeRunner.start(new NodeRunner.Options().bind(NodeRunnerTest.loopback(0)).allowLoopbackPaths(true)
+      NodeRunner n = NodeRunner.start(new NodeRunner.Options().identity(NodeRunnerTest.identities().get(3)).bind(NodeRunnerTest.loopback(0)).allowLoopbackPaths(true)
           .portMapping(c).name("portmap-node"));
       int mapped;
       try {
@@ -51,7 +51,7 @@ class PortMappingNodeTest {
   @Test
   void withoutPortMappingNoRouterIsAskedAndNoExtraPortIsBound() throws Exception {
     try (FakeNatPmpServer gw = new FakeNatPmpServer()) {
-      try (NodeRunner n = NodeRunner.start(new NodeRunner.Options().bind(NodeRunnerTest.loopback(0))
+      try (NodeRunner n = NodeRunner.start(new NodeRunner.Options().identity(NodeRunnerTest.identities().get(3)).bind(NodeRunnerTest.loopback(0))
           .allowLoopbackPaths(true).name("portmap-off"))) {
         assertThat(n.portMapper()).isEmpty();
         assertThat(n.localAddresses()).hasSize(1);

@@ -209,4 +209,45 @@ class SecondaryPortTest {
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is the primary port");
     }
   }
+
+  @Test
+  void aRandomSecondaryPortMovesWhenTheNodeStaysOfflineAnExplicitOneStays() throws Exception {
+    List<Identity> ids = NodeRunnerTest.identities();
+    // a root nobody runs: the nodes stay offline
+    World silent = World.make(World.Type.PLANET, 0x51e7L, 1000L, ids.get(5).publicKey(),
+        List.of(new World.Root(ids.get(0).withoutPrivateKey(), List.of(InetAddress.fromString("127.0.0.1/" + freePort()).orElseThrow()))),
+        ids.get(5).privateKey().orElseThrow());
+    int fixed = freePort();
+    try (NodeRunner random = NodeRunner.start(new NodeRunner.Options().identity(ids.get(1)).planet(silent)
+            .bind(NodeRunnerTest.loopback(0)).secondaryPort(0).secondaryPortOfflineMillis(300).allowLoopbackPaths(true)
+            .name("secondary-moves"));
+        NodeRunner explicit = NodeRunner.start(new NodeRunner.Options().identity(ids.get(2)).planet(silent)
+            .bind(NodeRunnerTest.loopback(0)).secondaryPort(fixed).secondaryPortOfflineMillis(300).allowLoopbackPaths(true)
+            .name("secondary-stays"))) {
+      int first = random.secondaryPort();
+      long until = System.currentTimeMillis() + 10_000;
+      while (random.secondaryPort() == first && System.currentTimeMillis() < until) {
+        Thread.sleep(20);
+      }
+      int moved = random.secondaryPort();
+      assertThat(moved).isNotEqualTo(first).isBetween(UdpTransport.RANDOM_PORT_BASE, 65535);
+      assertThat(random.localAddresses()).extracting(InetSocketAddress::getPort).containsExactly(
+          random.localAddresses().get(0).getPort(), moved);
+      List<InetAddress> advertised = random.call(n -> n.localInterfaceAddresses());
+      assertThat(advertised.stream().map(Object::toString)).contains("127.0.0.1/" + moved)
+          .doesNotContain("127.0.0.1/" + first);
+      // the old port was let go (the loop's next select completes the close of a registered channel)
+      int rebound = -1;
+      for (long end = System.currentTimeMillis() + 2000; rebound < 0 && System.currentTimeMillis() < end; ) {
+        try (java.net.DatagramSocket again = new java.net.DatagramSocket(NodeRunnerTest.loopback(first))) {
+          rebound = again.getLocalPort();
+        } catch (java.net.BindException stillHeld) {
+          Thread.sleep(20);
+        }
+      }
+      assertThat(rebound).isEqualTo(first);
+      assertThat(explicit.secondaryPort()).isEqualTo(fixed);
+      assertThat(explicit.online()).isFalse();
+    }
+  }
 }

@@ -246,7 +246,9 @@ public final class ZeroTierNode implements AutoCloseable {
      * Also listen on a secondary UDP port, on the same addresses as the primary one (ZeroTier
      * One's {@code secondaryPort} setting: it helps with NATs that misbehave when two hosts behind
      * them use the same internal port). {@code 0} picks a random free port in 20000–65499 as
-     * ZeroTier One 1.14 does; any other value is that port. Off unless called (ZeroTier One's
+     * ZeroTier One 1.14 does, and moves it to another one when the node stays offline for 2
+     * minutes (ZeroTier One's workaround for routers that start blocking a port); any other
+     * value is that port, kept. Off unless called (ZeroTier One's
      * service has one by default; an embedded node should not open ports the app did not ask
      * for). Peers that reach the node on it are answered from it; its addresses are advertised to
      * peers as direct paths like the primary's.

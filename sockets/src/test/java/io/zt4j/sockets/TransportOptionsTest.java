@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 /** The builder's transport options (secondary port, port mapping), on 127.0.0.1 with a planet whose root is silent. */
 class TransportOptionsTest {
   static World planet;
+  /** One identity for every node here (they never run at the same time): generating takes seconds. */
+  static String identity;
 
   @BeforeAll
   static void planet() throws Exception {
@@ -26,6 +28,7 @@ class TransportOptionsTest {
       silent = probe.getLocalPort();
     }
     Identity rootId = Identity.generate(new SecureRandom());
+    identity = Identity.generate(new SecureRandom()).toString(true);
     planet = World.make(World.Type.PLANET, 0x7e58L, 1L, rootId.publicKey(),
         List.of(new World.Root(rootId.withoutPrivateKey(), List.of(InetAddress.fromString("127.0.0.1/" + silent).orElseThrow()))),
         rootId.privateKey().orElseThrow());
@@ -33,14 +36,14 @@ class TransportOptionsTest {
 
   @Test
   void aSecondaryPortIsBoundOnTheSameAddressesAndListed() throws Exception {
-    try (ZeroTierNode node = ZeroTierNode.builder().planet(planet).loopbackOnly().port(0).secondaryPort(0)
+    try (ZeroTierNode node = ZeroTierNode.builder().identity(identity).planet(planet).loopbackOnly().port(0).secondaryPort(0)
         .name("secondary").build().start()) {
       List<InetSocketAddress> locals = node.localAddresses();
       assertThat(locals).hasSize(2);
       assertThat(locals.get(1).getAddress()).isEqualTo(locals.get(0).getAddress());
       assertThat(locals.get(1).getPort()).isBetween(20000, 65535).isNotEqualTo(locals.get(0).getPort());
     }
-    try (ZeroTierNode node = ZeroTierNode.builder().planet(planet).loopbackOnly().port(0).name("primary-only")
+    try (ZeroTierNode node = ZeroTierNode.builder().identity(identity).planet(planet).loopbackOnly().port(0).name("primary-only")
         .build().start()) {
       assertThat(node.localAddresses()).hasSize(1);
     }
@@ -54,7 +57,7 @@ class TransportOptionsTest {
   @Test
   void portMappingIsOffByDefaultSoTheRouterHearsNothingEvenWhenItsAddressIsGiven() throws Exception {
     try (FakeNatPmpServer natpmp = new FakeNatPmpServer(); FakeIgd igd = new FakeIgd()) {
-      try (ZeroTierNode node = ZeroTierNode.builder().planet(planet).loopbackOnly().port(0)
+      try (ZeroTierNode node = ZeroTierNode.builder().identity(identity).planet(planet).loopbackOnly().port(0)
           .portMappingRouter(natpmp.address(), igd.ssdpAddress()).name("no-portmap").build().start()) {
         Thread.sleep(500);
         assertThat(node.mappedAddress()).isEmpty();
@@ -70,7 +73,7 @@ class TransportOptionsTest {
   void withPortMappingTheRoutersAddressIsTheNodesAndTheMappingGoesAtClose() throws Exception {
     try (FakeNatPmpServer natpmp = new FakeNatPmpServer(); FakeIgd igd = new FakeIgd()) {
       int mapped;
-      try (ZeroTierNode node = ZeroTierNode.builder().planet(planet).loopbackOnly().port(0).portMapping(true)
+      try (ZeroTierNode node = ZeroTierNode.builder().identity(identity).planet(planet).loopbackOnly().port(0).portMapping(true)
           .portMappingRouter(natpmp.address(), igd.ssdpAddress()).name("portmap").build().start()) {
         mapped = node.localAddresses().get(1).getPort();
         long until = System.currentTimeMillis() + 10_000;
