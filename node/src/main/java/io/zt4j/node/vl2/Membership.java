@@ -48,6 +48,13 @@ public final class Membership implements RulesEngine.RemoteCredentials {
   private final TreeMap<Long, Tag> tags = new TreeMap<>();
   private final TreeMap<Long, Capability> capabilities = new TreeMap<>();
   private final TreeMap<Long, CertificateOfOwnership> coos = new TreeMap<>();
+  // The last COM agreement check: a pure function of our COM, the member's COM and its identity
+  // (all immutable), asked for every frame — its SHA-384 of the member's public key and maps
+  // were ~9% of a receiving node's loop in bulk transfers. Keyed by the instances.
+  private CertificateOfMembership agreedOurs;
+  private CertificateOfMembership agreedTheirs;
+  private Identity agreedIdentity;
+  private boolean agreed;
 
   public Membership(long address) {
     this.address = address;
@@ -100,7 +107,17 @@ public final class Membership implements RulesEngine.RemoteCredentials {
     if (com == null || ourConfig.com().isEmpty()) {
       return false;
     }
-    return com.timestamp() > comRevocationThreshold && ourConfig.com().get().agreesWith(com, memberIdentity);
+    return com.timestamp() > comRevocationThreshold && agrees(ourConfig.com().get(), memberIdentity);
+  }
+
+  private boolean agrees(CertificateOfMembership ours, Identity memberIdentity) {
+    if (ours != agreedOurs || com != agreedTheirs || memberIdentity != agreedIdentity) {
+      agreed = ours.agreesWith(com, memberIdentity);
+      agreedOurs = ours;
+      agreedTheirs = com;
+      agreedIdentity = memberIdentity;
+    }
+    return agreed;
   }
 
   /** Whether we had a COM from this member recently. */

@@ -59,6 +59,19 @@ class MembershipTest {
   }
 
   @Test
+  void theAgreementFollowsOurConfigAndTheMembersIdentityWhenAskedRepeatedly() {
+    m.add(peerCom(T), IDS);
+    NetworkConfig mine = myConfig(T);
+    for (int i = 0; i < 3; i++) {
+      assertThat(m.isAllowedOnNetwork(mine, PEER)).isTrue();
+      assertThat(m.isAllowedOnNetwork(mine, ME)).isFalse();
+    }
+    NetworkConfig later = myConfig(T + 10 * WINDOW);
+    assertThat(m.isAllowedOnNetwork(later, PEER)).as("our newer COM no longer agrees").isFalse();
+    assertThat(m.isAllowedOnNetwork(mine, PEER)).isTrue();
+  }
+
+  @Test
   void publicNetworksAdmitEveryone() {
     NetworkConfig pub = NetworkConfig.builder().networkId(NWID).issuedTo(ME.address().toLong())
         .type(NetworkConfig.TYPE_PUBLIC).build();
