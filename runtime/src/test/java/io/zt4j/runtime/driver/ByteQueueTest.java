@@ -77,4 +77,28 @@ class ByteQueueTest {
     assertThat(q.read(out, 0, out.length)).isEqualTo(40_000);
     assertThat(out).isEqualTo(Arrays.copyOf(data, 40_000));
   }
+
+  @Test
+  void aReaderTakingSeveralChunksAtATimeLetsTheStreamReuseThem() {
+    ByteQueue q = new ByteQueue(1 << 20);
+    byte[] data = random(128 * 1024, 7);
+    byte[] in = new byte[data.length];
+    for (int round = 0; round < 4; round++) { // warm-up: chunks grow to full size, the pool fills
+      assertThat(q.write(data, 0, data.length)).isEqualTo(data.length);
+      assertThat(q.read(in, 0, in.length)).isEqualTo(in.length);
+    }
+    assertThat(ByteQueue.pooledChunks()).isPositive();
+    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+        .getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    long before = mx.getThreadAllocatedBytes(tid);
+    for (int round = 0; round < 32; round++) {
+      assertThat(q.write(data, 0, data.length)).isEqualTo(data.length);
+      assertThat(q.read(in, 0, in.length)).isEqualTo(in.length);
+    }
+    long allocated = mx.getThreadAllocatedBytes(tid) - before;
+    assertThat(in).isEqualTo(data);
+    // 4 MiB streamed in reads of four chunks: without the pool three of every four chunks were new
+    assertThat(allocated).as("bytes allocated while streaming 4 MiB").isLessThan(ByteQueue.MAX_CHUNK);
+  }
 }
