@@ -51,6 +51,7 @@ public final class FakeNatPmpServer implements AutoCloseable {
   private volatile boolean silent;
   private volatile int mapResultCode;
   private volatile int externalPortOffset;
+  private volatile int fixedExternalPort;
   private volatile long maxLifetime = Long.MAX_VALUE;
   private volatile boolean spoofFromOtherPort;
 
@@ -103,6 +104,11 @@ public final class FakeNatPmpServer implements AutoCloseable {
   /** Grant this external port offset from the suggested one (a router that picks its own port). */
   public void externalPortOffset(int offset) {
     this.externalPortOffset = offset;
+  }
+
+  /** Grant this external port whatever is suggested (a router that forwards from a port of its choice). */
+  public void grantExternalPort(int port) {
+    this.fixedExternalPort = port;
   }
 
   /** Grant at most this lifetime. */
@@ -182,7 +188,8 @@ public final class FakeNatPmpServer implements AutoCloseable {
         return r; // §3.4: external port and lifetime 0
       }
       int[] m = mappings.get(internal);
-      int external = m != null ? m[0] : (suggested == 0 ? internal : suggested) + externalPortOffset;
+      int external = m != null ? m[0]
+          : fixedExternalPort > 0 ? fixedExternalPort : (suggested == 0 ? internal : suggested) + externalPortOffset;
       long granted = Math.min(lifetime, maxLifetime);
       mappings.put(internal, new int[] {external, (int) granted});
       put16(r, 10, external);
