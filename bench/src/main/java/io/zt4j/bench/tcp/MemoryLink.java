@@ -68,6 +68,8 @@ final class MemoryLink {
   int head;
   int count;
   long frames;
+  /** Deliveries of one {@link #deliver} call are one input batch per host (ACK coalescing, as in the runtime). */
+  boolean batched;
 
   MemoryLink(int mtu, int slotCount) {
     this.mtu = mtu;
@@ -123,6 +125,21 @@ final class MemoryLink {
 
   /** Delivers every queued frame (and those they trigger, up to the slot count). Returns frames delivered. */
   int deliver(long nowNanos) {
+    if (batched) {
+      for (int h = 0; h < hosts.size(); h++) {
+        hosts.get(h).tcp.beginInputBatch();
+      }
+    }
+    int n = deliverAll(nowNanos);
+    if (batched) {
+      for (int h = 0; h < hosts.size(); h++) {
+        hosts.get(h).tcp.endInputBatch(nowNanos);
+      }
+    }
+    return n;
+  }
+
+  private int deliverAll(long nowNanos) {
     int n = 0;
     while (count > 0 && n < slots.length) {
       int i = head;
