@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The one thread of a node: it owns the deterministic cores (node, stack) and everything that
@@ -28,6 +29,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code wakeRequested} flag coalesces bursts, and the {@code sleeping} flag (a Dekker pair with
  * it) makes sure no wake-up is lost between the loop's last look at its queues and its
  * {@code select}.
+ *
+ * <h2>The core lock: running the data path on the calling thread</h2>
+ *
+ * Everything that touches the cores runs under one lock the loop owns ({@link #inLoop()} is
+ * "holds it"). The loop thread holds it for a whole iteration and lets go only while it sleeps
+ * in {@code select}. While it sleeps, another thread may take it with {@link #runIfIdle} and run
+ * the data path itself (an application {@code write()} sends its segment, armoured, on its own
+ * thread: no wake-up of the loop, no hand-off), so exactly one thread at a time touches the
+ * cores. {@link #runIfIdle} never waits: when the loop is awake, busy or the lock is taken, it
+ * returns false and the caller queues its work and calls {@link #wakeup()} as before. The loop
+ * is never starved: once awake it clears the {@code sleeping} flag before taking the lock back,
+ * after which no new inline run starts, so it waits for at most the one in progress (bounded
+ * work that never blocks). An inline run ends with the iteration-end hooks and wakes the loop
+ * only when its work moved the earliest deadline before the one the loop sleeps until.
  *
  * <h2>One iteration</h2>
  *
@@ -62,6 +77,10 @@ public final class EventLoop implements AutoCloseable {
   private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
   private final List<Task> tasks = new ArrayList<>();
   private final AtomicBoolean sleeping = new AtomicBoolean();
+  private final ReentrantLock core = new ReentrantLock();
+  private volatile long sleepUntil = Long.MAX_VALUE; // the deadline the sleeping loop wakes at
+  private volatile boolean inlineEnabled = !Boolean.getBoolean("zt4j.noInlineSend");
+  private long inlineRuns; // under the core lock
   private volatile boolean wakeRequested;
   private volatile boolean running = true;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -88,9 +107,56 @@ public final class EventLoop implements AutoCloseable {
     return selector;
   }
 
-  /** True when called on this loop's thread. */
+  /**
+   * True when the calling thread owns the cores now: the loop thread during an iteration, or a
+   * thread inside {@link #runIfIdle}. Code that may touch a core directly when this is true.
+   */
   public boolean inLoop() {
-    return Thread.currentThread() == thread;
+    return core.isHeldByCurrentThread();
+  }
+
+  /**
+   * Runs {@code work} on the calling thread, under the core lock, if the loop is asleep and the
+   * lock free; otherwise returns false at once (never waits) and the caller queues its work and
+   * calls {@link #wakeup()}. {@code work} gets the current time and returns its next deadline
+   * (as a {@link Task}); it must be bounded and never block. The iteration-end hooks run after
+   * it, and the loop is woken only if that deadline is earlier than the one it sleeps until.
+   * Never runs inline on a thread that already holds the lock (no re-entrant core calls).
+   */
+  public boolean runIfIdle(Task work) {
+    if (!inlineEnabled || !sleeping.get() || !running || core.isHeldByCurrentThread() || !core.tryLock()) {
+      return false;
+    }
+    long deadline;
+    try {
+      if (!running) {
+        return false;
+      }
+      deadline = work.run(System.nanoTime());
+      for (int i = 0; i < iterationEndHooks.size(); i++) {
+        iterationEndHooks.get(i).run();
+      }
+      inlineRuns++;
+    } finally {
+      core.unlock();
+    }
+    if (deadline < sleepUntil) {
+      wakeup();
+    }
+    return true;
+  }
+
+  /**
+   * Turns inline runs ({@link #runIfIdle}) on or off (on by default; off for the whole JVM with
+   * {@code -Dzt4j.noInlineSend=true}, to compare). Any thread.
+   */
+  public void inlineEnabled(boolean on) {
+    inlineEnabled = on;
+  }
+
+  /** Work run by other threads through {@link #runIfIdle} so far (diagnostics; read under {@link #call}). */
+  public long inlineRuns() {
+    return inlineRuns;
   }
 
   /** Sets the handler for selected keys. Loop thread only (use {@link #execute}). */
@@ -190,6 +256,7 @@ public final class EventLoop implements AutoCloseable {
   }
 
   private void run() {
+    core.lock();
     try {
       while (running) {
         wakeRequested = false;
@@ -215,6 +282,7 @@ public final class EventLoop implements AutoCloseable {
           iterationEndHooks.get(i).run();
         }
         iterations++;
+        sleepUntil = deadline;
         sleeping.set(true);
         if (wakeRequested || !commands.isEmpty() || !running) {
           sleeping.set(false);
@@ -223,12 +291,20 @@ public final class EventLoop implements AutoCloseable {
         }
         long wait = deadline == Long.MAX_VALUE ? 0 : deadline - System.nanoTime();
         if (deadline != Long.MAX_VALUE && wait <= 0) {
+          sleeping.set(false);
           selector.selectNow();
-        } else {
+          continue;
+        }
+        // Asleep: other threads may run the data path inline (runIfIdle) until we are woken.
+        core.unlock();
+        try {
           // select() takes milliseconds: round up so a timer never fires early (and never spins)
           selector.select(wait == 0 ? 0 : Math.max(1, (wait + 999_999) / 1_000_000));
+        } finally {
+          // awake: no new inline run starts, so we wait for at most the one in progress
+          sleeping.set(false);
+          core.lock();
         }
-        sleeping.set(false);
         if (LatencyProbe.ENABLED) {
           LatencyProbe.loopAwake();
         }
@@ -269,6 +345,7 @@ public final class EventLoop implements AutoCloseable {
           // stopped
         }
       }
+      core.unlock();
     }
   }
 

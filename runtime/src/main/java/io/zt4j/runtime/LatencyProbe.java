@@ -17,6 +17,8 @@ import java.util.Locale;
  *       (0 when the write was sent without a hand-off, on the writing thread or an awake loop);
  *   <li>{@link #LOOP_TO_SENDTO}: from there to the encrypted datagram handed to {@code sendto}
  *       (TCP output, tap, VL2, armour);
+ *   <li>{@link #SENDTO}: the {@code sendto} system call (on loopback it carries the datagram
+ *       through the kernel's receive path and wakes the peer's loop);
  *   <li>{@link #RECV_TO_DELIVER}: a datagram read from the UDP socket → its bytes in the
  *       connection's rx buffer and the reader woken (dearmour, VL2, tap, IP, TCP);
  *   <li>{@link #DELIVER_TO_READER}: the reader unparked → running again in {@code read()}.
@@ -34,13 +36,15 @@ public final class LatencyProbe {
   public static final int LOOP_TO_SENDTO = 1;
   public static final int RECV_TO_DELIVER = 2;
   public static final int DELIVER_TO_READER = 3;
-  private static final String[] NAMES = {"write->loop", "loop->sendto", "recv->deliver", "deliver->reader"};
+  public static final int SENDTO = 4;
+  private static final String[] NAMES = {"write->loop", "loop->sendto", "recv->deliver", "deliver->reader", "sendto"};
   private static final int KEEP = 1 << 16;
 
   private static final long[][] samples = new long[NAMES.length][KEEP];
   private static final int[] counts = new int[NAMES.length];
   private static volatile long writeAt;
   private static volatile long loopAt;
+  private static volatile long sendAt;
   private static volatile long recvAt;
   private static volatile long deliverAt;
 
@@ -58,18 +62,28 @@ public final class LatencyProbe {
     loopAt = System.nanoTime();
   }
 
-  /** A datagram went to {@code sendto}: closes the send half of a message. */
+  /** A datagram is about to go to {@code sendto}. */
+  static void beforeSendto() {
+    if (writeAt != 0) {
+      sendAt = System.nanoTime();
+    }
+  }
+
+  /** A datagram went through {@code sendto}: closes the send half of a message. */
   static void sendto() {
     long w = writeAt;
-    if (w == 0) {
+    long s = sendAt;
+    if (w == 0 || s == 0) {
       return;
     }
     long now = System.nanoTime();
     long l = loopAt;
     boolean handedOff = l > w;
     add(WRITE_TO_LOOP, handedOff ? l - w : 0);
-    add(LOOP_TO_SENDTO, now - (handedOff ? l : w));
+    add(LOOP_TO_SENDTO, s - (handedOff ? l : w));
+    add(SENDTO, now - s);
     writeAt = 0;
+    sendAt = 0;
   }
 
   /** A datagram was read from a UDP socket. */
@@ -124,6 +138,7 @@ public final class LatencyProbe {
       counts[s] = 0;
     }
     writeAt = 0;
+    sendAt = 0;
     recvAt = 0;
     deliverAt = 0;
     return b.toString();

@@ -73,8 +73,12 @@ import java.util.function.Function;
  * <h2>Threads</h2>
  *
  * All public methods may be called from any thread; queries and commands cross to the loop as
- * queued tasks ({@link #call}); the node and the stack are never touched by another thread. The
- * event and network listeners run on the loop thread and must return quickly.
+ * queued tasks ({@link #call}). The node and the stack are touched only by the owner of the
+ * loop's core lock ({@link EventLoop#inLoop()}): the loop thread, or — while the loop sleeps — an
+ * application thread whose write, datagram or close runs the data path inline
+ * ({@link EventLoop#runIfIdle}, with {@code runInline} as the work: the driver's sockets and
+ * what they make the node send, never the background tasks). The event and network listeners
+ * run under that lock, on either kind of thread, and must return quickly without blocking.
  *
  * <h2>Time</h2>
  *
@@ -452,6 +456,7 @@ public final class NodeRunner implements AutoCloseable {
       flush(nowNanos);
     });
     loop.addTask(this::runTasks);
+    driver.inlineWork(this::runInline);
     loop.onStop(this::stopOnLoop);
     if (o.portMapping != null) {
       portMapper = new io.zt4j.runtime.portmap.PortMapper(o.portMapping, mappedPort,
@@ -558,6 +563,23 @@ public final class NodeRunner implements AutoCloseable {
     } finally {
       exitNode();
     }
+  }
+
+  /**
+   * What an application thread runs when it finds the loop asleep ({@link EventLoop#runIfIdle}):
+   * the sockets it scheduled and what they make the stack and the node send, down to
+   * {@code sendto} — not the node's background tasks (those stay on the loop thread). Returns
+   * the same deadline {@link #runTasks} would, so the loop is woken only when it moved earlier.
+   */
+  private long runInline(long nowNanos) {
+    if (closed) {
+      return Long.MAX_VALUE;
+    }
+    flush(nowNanos);
+    driver.run(nowNanos);
+    flush(nowNanos);
+    nodeDeadline = Math.min(nodeDeadline, node.nextDeadline());
+    return Math.min(nanosOf(nodeDeadline), stack.pollAt());
   }
 
   private void received(int socketId, InetSocketAddress from, ByteBuffer data, long nowMillis, long nowNanos) {

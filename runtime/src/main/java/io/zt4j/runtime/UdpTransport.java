@@ -31,8 +31,9 @@ import java.util.List;
  * rules; their sockets get the next socket ids. A path remembers the socket id a peer reached, so
  * replies leave from the port the peer sent to.
  *
- * <p>Owned by the node loop thread: {@link #send}, {@link #drain} and {@link #bindPort} are
- * called only there. {@link #close} may be called once the loop has stopped.
+ * <p>Owned by the node loop: {@link #send}, {@link #drain} and {@link #bindPort} are called only
+ * under its core lock (on the loop thread, or — {@link #send} — on an application thread sending
+ * inline, see {@link EventLoop#runIfIdle}). {@link #close} may be called once the loop has stopped.
  */
 public final class UdpTransport implements AutoCloseable {
   /** ZeroTier One's desired UDP socket buffer size ({@code ZT_UDP_DESIRED_BUF_SIZE}). */
@@ -62,6 +63,10 @@ public final class UdpTransport implements AutoCloseable {
   /** Sockets bound by {@link #bind} (the primary port); {@link #bindPort} adds after them. */
   private final int primaryCount;
   private final ByteBuffer rx = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+  // Outgoing datagrams are copied here (the copy the JDK makes for a heap buffer anyway): the
+  // JDK's own per-thread direct buffer cache would otherwise keep buffers on every application
+  // thread that sends inline (EventLoop.runIfIdle).
+  private final ByteBuffer tx = ByteBuffer.allocateDirect(MAX_DATAGRAM);
   private long sendFailures;
   private long[] sentPerSocket;
   private long[] receivedPerSocket;
@@ -305,8 +310,18 @@ public final class UdpTransport implements AutoCloseable {
   }
 
   private boolean sendOn(int id, SocketAddress to, ByteBuffer data) {
+    ByteBuffer out = data;
+    if (!data.isDirect() && data.remaining() <= tx.capacity()) {
+      tx.clear();
+      tx.put(data.duplicate());
+      tx.flip();
+      out = tx;
+    }
+    if (LatencyProbe.ENABLED) {
+      LatencyProbe.beforeSendto();
+    }
     try {
-      if (channels.get(id).send(data, to) > 0) {
+      if (channels.get(id).send(out, to) > 0) {
         sentPerSocket[id]++;
         if (LatencyProbe.ENABLED) {
           LatencyProbe.sendto();

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * JVMs, measured in the same run.
  *
  * <pre>
- * java -cp bench/target/benchmarks.jar io.zt4j.bench.e2e.TwoNodeBench [--mb 1024] [--rtts 20000] [--idle 1000] [--rounds 2]
+ * java -cp bench/target/benchmarks.jar io.zt4j.bench.e2e.TwoNodeBench [--mb 1024] [--rtts 20000] [--idle 1000] [--rounds 2] [--idlecpu 10]
  * </pre>
  *
  * <p>This JVM runs the private planet's root and the network controller (each a {@link NodeRunner}
@@ -59,6 +59,7 @@ public final class TwoNodeBench {
     int rtts = 20_000;
     int idle = 1000;
     int rounds = 2;
+    int idleCpuSeconds = 10;
     List<String> childJvm = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseParallelGC"));
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -66,9 +67,10 @@ public final class TwoNodeBench {
         case "--rtts" -> rtts = Integer.parseInt(args[++i]);
         case "--idle" -> idle = Integer.parseInt(args[++i]);
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--idlecpu" -> idleCpuSeconds = Integer.parseInt(args[++i]);
         case "--jvm" -> childJvm.add(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + " (use --mb N --rtts N --idle N --rounds N --jvm OPTION)");
+            + " (use --mb N --rtts N --idle N --rounds N --idlecpu SECONDS --jvm OPTION)");
       }
     }
     probe = childJvm.contains("-Dzt4j.probe=true");
@@ -137,6 +139,9 @@ public final class TwoNodeBench {
               + "start() -> network ready %s ms%n", f[0], f[1]);
         }
         run(server, client, mb, rtts, idle, rounds);
+        if (idleCpuSeconds > 0) {
+          idleCpu(server, client, idleCpuSeconds);
+        }
       } catch (RuntimeException e) {
         for (Member m : members) {
           try {
@@ -203,6 +208,19 @@ public final class TwoNodeBench {
           + "client end %d B, server end %d B, both %d B%n", idle, clientPer, serverPer, clientPer + serverPer);
       client.ask("closeidle");
     }
+  }
+
+  /** CPU time of both joined members while nothing is sent (connections closed). */
+  private static void idleCpu(Member server, Member client, int seconds) throws Exception {
+    Thread.sleep(1000); // delayed ACKs and closes settle
+    long[] s0 = cpu(server);
+    long[] c0 = cpu(client);
+    Thread.sleep(seconds * 1000L);
+    long[] s1 = cpu(server);
+    long[] c1 = cpu(client);
+    System.out.printf(Locale.ROOT, "idle, joined, %d s: loop thread CPU %.1f ms (server) / %.1f ms (client); whole JVM "
+        + "%.1f / %.1f ms (includes answering this harness)%n", seconds, (s1[1] - s0[1]) / 1e6, (c1[1] - c0[1]) / 1e6,
+        (s1[0] - s0[0]) / 1e6, (c1[0] - c0[0]) / 1e6);
   }
 
   /** CPU time of a member so far (ns): process, loop thread, other Java threads. */

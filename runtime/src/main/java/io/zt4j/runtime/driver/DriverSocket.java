@@ -29,9 +29,11 @@ abstract class DriverSocket {
   abstract void closeForShutdown();
 
   /**
-   * Sets the hook run on the loop thread after each {@link #service} and when a connection
-   * attempt fails, i.e. whenever this socket's readiness may have changed (null: none). NIO
-   * selectors use it to wake up; it must be quick and must not block. Any thread.
+   * Sets the hook run after each {@link #service} and when a connection attempt fails, i.e.
+   * whenever this socket's readiness may have changed (null: none). It runs under the loop's
+   * core lock: on the loop thread, or on an application thread serving sockets inline while the
+   * loop sleeps ({@code EventLoop.runIfIdle}). NIO selectors use it to wake up; it must be quick
+   * and must not block. Any thread.
    */
   public final void readinessListener(Runnable listener) {
     readinessListener = listener;
@@ -59,7 +61,20 @@ abstract class DriverSocket {
   /** Asks the loop to {@link #service} this socket soon (once, however often called). Any thread. */
   final void schedule() {
     if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
-      driver.enqueue(this);
+      driver.enqueue(this, false);
+    }
+  }
+
+  /**
+   * Like {@link #schedule()}, but when the loop sleeps the calling thread serves the socket at
+   * once itself, under the loop's core lock (application-thread send: a small write goes out
+   * without waking the loop). For what an application is waiting on — a write to an idle
+   * connection, a datagram, a close — not for bulk refills the loop does better in batches.
+   * Any thread; never from code that must not run the stack (it is skipped there anyway).
+   */
+  final void scheduleInline() {
+    if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+      driver.enqueue(this, true);
     }
   }
 

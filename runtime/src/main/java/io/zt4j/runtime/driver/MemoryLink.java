@@ -51,11 +51,20 @@ public final class MemoryLink {
     return a.drops.get() + b.drops.get();
   }
 
+  /**
+   * Frames a stack transmitted on a thread that did not hold its loop's core lock
+   * ({@link EventLoop#inLoop()} false): always 0 unless the one-owner rule of the cores is broken.
+   */
+  public long framesFromNonOwners() {
+    return a.nonOwnerFrames.get() + b.nonOwnerFrames.get();
+  }
+
   private static final class End implements LinkDevice, EventLoop.Task {
     final StackDriver driver;
     final ConcurrentLinkedQueue<byte[]> inbound = new ConcurrentLinkedQueue<>();
     final AtomicInteger queued = new AtomicInteger();
     final java.util.concurrent.atomic.AtomicLong drops = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong nonOwnerFrames = new java.util.concurrent.atomic.AtomicLong();
     End peer;
     volatile Interface iface;
 
@@ -72,6 +81,9 @@ public final class MemoryLink {
 
     @Override
     public void transmit(byte[] buf, int off, int len) {
+      if (!driver.loop().inLoop()) {
+        nonOwnerFrames.incrementAndGet(); // a stack driven by a thread without the core lock: a bug
+      }
       End p = peer;
       if (p.queued.get() >= QUEUE_FRAMES) {
         p.drops.incrementAndGet();

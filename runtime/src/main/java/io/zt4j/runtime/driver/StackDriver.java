@@ -41,6 +41,7 @@ public final class StackDriver implements EventLoop.Task {
   private volatile boolean stopped;
   private final java.util.ArrayList<Thread> unparkAtIterationEnd = new java.util.ArrayList<>(); // loop-only
   private boolean wokeThisIteration; // loop-only
+  private volatile EventLoop.Task inlineWork = this;
 
   /** Drives {@code stack} on {@code loop}; registers itself as a task of the loop. */
   public StackDriver(EventLoop loop, Stack stack, DriverOptions options) {
@@ -153,9 +154,26 @@ public final class StackDriver implements EventLoop.Task {
     wokeThisIteration = false;
   }
 
-  void enqueue(DriverSocket s) {
+  /**
+   * What an application thread runs itself when it schedules a socket while the loop sleeps
+   * ({@link EventLoop#runIfIdle}): by default this driver's {@link #run}; an owner that drives
+   * more below the stack (the node runner: the node that armours and sends the frames) sets its
+   * own, which must serve this driver's scheduled sockets and return the owner's next deadline.
+   */
+  public void inlineWork(EventLoop.Task work) {
+    this.inlineWork = java.util.Objects.requireNonNull(work);
+  }
+
+  /**
+   * Queues {@code s} for service. With {@code inline}, when the loop sleeps the calling thread
+   * serves it at once under the loop's core lock (an application write goes out on the writing
+   * thread: no wake-up, no hand-off); otherwise the loop is woken (free when it is awake).
+   */
+  void enqueue(DriverSocket s, boolean inline) {
     pending.add(s);
-    loop.wakeup();
+    if (!inline || !loop.runIfIdle(inlineWork)) {
+      loop.wakeup();
+    }
   }
 
   @Override

@@ -464,11 +464,16 @@ public final class TcpConnection extends DriverSocket {
         if (err != TcpError.NONE) {
           throw Errors.write(err);
         }
+        boolean wasIdle = tx.size() == 0;
         int n = tx.write(b, off, len);
         if (n > 0) {
           off += n;
           len -= n;
-          schedule();
+          if (wasIdle) {
+            scheduleInline(); // nothing queued before: send now, on this thread if the loop sleeps
+          } else {
+            schedule(); // the loop is moving a backlog: it takes these bytes with it
+          }
           continue;
         }
         writer = Thread.currentThread();
@@ -527,7 +532,7 @@ public final class TcpConnection extends DriverSocket {
     if (!outputShutdown) {
       outputShutdown = true;
       unpark(writer);
-      schedule();
+      scheduleInline();
     }
   }
 
@@ -547,7 +552,7 @@ public final class TcpConnection extends DriverSocket {
       forget();
     }
     wakeAll();
-    schedule();
+    scheduleInline();
   }
 
   /** Resets the connection (RST) and closes it. */
@@ -555,7 +560,7 @@ public final class TcpConnection extends DriverSocket {
     abortRequested = true;
     appClosed = true;
     wakeAll();
-    schedule();
+    scheduleInline();
   }
 
   public boolean isClosed() {

@@ -230,7 +230,7 @@ public final class UdpConnection extends DriverSocket {
     IpAddress dst = IpAddress.of(address);
     txBytes.addAndGet(len);
     txQueue.add(new Outgoing(java.util.Arrays.copyOfRange(b, off, off + len), dst, port));
-    schedule();
+    scheduleInline(); // sent on this thread when the loop sleeps
     return true;
   }
 
@@ -324,7 +324,7 @@ public final class UdpConnection extends DriverSocket {
       closed = true;
       unpark(receiver);
       unpark(sender);
-      schedule();
+      scheduleInline();
     }
   }
 
