@@ -335,9 +335,41 @@ public final class NodeRunner implements AutoCloseable {
       memoryState.put(StateObject.IDENTITY_SECRET + "/0", o.identity.toString(true).getBytes(StandardCharsets.US_ASCII));
     }
     this.loop = new EventLoop(o.name);
+    // Start-up work that does not depend on the node overlaps with it: the loop binds and
+    // creates the node (its own identity's check, the planet) while this thread builds the stack.
+    java.util.concurrent.CompletableFuture<Void> nodeCreated = new java.util.concurrent.CompletableFuture<>();
+    loop.execute(() -> {
+      try {
+        initNode(o);
+        nodeCreated.complete(null);
+      } catch (Throwable t) {
+        nodeCreated.completeExceptionally(t);
+      }
+    });
+    Stack built = null;
+    RuntimeException stackFailure = null;
+    try {
+      StackConfig sc = StackConfig.of(new SecureRandom());
+      built = o.tcpConfig != null ? new Stack(sc, o.tcpConfig) : new Stack(sc);
+    } catch (RuntimeException e) {
+      stackFailure = e;
+    }
+    Stack newStack = built;
+    RuntimeException newStackFailure = stackFailure;
     try {
       loop.call(() -> {
-        init(o);
+        if (nodeCreated.isCompletedExceptionally()) {
+          try {
+            nodeCreated.join();
+          } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause());
+          }
+        }
+        if (newStackFailure != null) {
+          stopOnLoop();
+          throw newStackFailure;
+        }
+        init(o, newStack);
         return null;
       });
     } catch (RuntimeException e) {
@@ -349,8 +381,8 @@ public final class NodeRunner implements AutoCloseable {
     }
   }
 
-  /** Loop thread: binds, creates the node and the stack, registers with the loop. */
-  private void init(Options o) {
+  /** Loop thread, first part of the start: binds and creates the node. */
+  private void initNode(Options o) {
     transport = UdpTransport.bind(o.bind, loop.selector());
     if (o.secondaryPort != null) {
       int primary = transport.localAddresses().get(0).getPort();
@@ -414,8 +446,11 @@ public final class NodeRunner implements AutoCloseable {
       transport.close();
       throw e;
     }
-    StackConfig sc = StackConfig.of(new SecureRandom());
-    stack = o.tcpConfig != null ? new Stack(sc, o.tcpConfig) : new Stack(sc);
+  }
+
+  /** Loop thread, second part of the start: the stack (built meanwhile), the driver, the node's first calls. */
+  private void init(Options o, Stack builtStack) {
+    stack = builtStack;
     driver = new StackDriver(loop, stack, o.driverOptions, false);
     enterNode();
     try {
