@@ -21,6 +21,21 @@ class EventLoopInlineTest {
     Thread.sleep(20);
   }
 
+  /**
+   * {@link EventLoop#runIfIdle} until it runs (the loop may need a moment to reach
+   * {@code select} on a loaded machine); false if it never did within 10 s.
+   */
+  private static boolean runInlineSoon(EventLoop loop, EventLoop.Task work) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      if (loop.runIfIdle(work)) {
+        return true;
+      }
+      Thread.sleep(5);
+    }
+    return false;
+  }
+
   @Test
   void runsOnTheCallingThreadWhenTheLoopSleepsAndOwnsTheCoresMeanwhile() throws Exception {
     try (EventLoop loop = new EventLoop("test-inline")) {
@@ -33,8 +48,9 @@ class EventLoopInlineTest {
         return null;
       });
       awaitAsleep(loop);
-      int before = endHooks.get();
-      boolean ran = loop.runIfIdle(now -> {
+      AtomicInteger before = new AtomicInteger();
+      boolean ran = runInlineSoon(loop, now -> {
+        before.set(endHooks.get()); // read by the owner: the loop is asleep, past its own hooks
         ranOn.set(Thread.currentThread());
         ownedCores.set(loop.inLoop());
         return Long.MAX_VALUE;
@@ -43,7 +59,7 @@ class EventLoopInlineTest {
       assertThat(ranOn.get()).isSameAs(Thread.currentThread());
       assertThat(ownedCores).isTrue();
       assertThat(loop.inLoop()).as("the lock is released after the run").isFalse();
-      assertThat(endHooks.get()).as("iteration-end hooks run after an inline run").isEqualTo(before + 1);
+      assertThat(endHooks.get()).as("iteration-end hooks run after an inline run").isEqualTo(before.get() + 1);
       assertThat(loop.call(loop::inlineRuns)).isEqualTo(1);
     }
   }
@@ -54,7 +70,7 @@ class EventLoopInlineTest {
       assertThat(loop.call(() -> loop.runIfIdle(now -> Long.MAX_VALUE))).as("on the loop thread").isFalse();
       awaitAsleep(loop);
       AtomicBoolean nested = new AtomicBoolean(true);
-      assertThat(loop.runIfIdle(now -> {
+      assertThat(runInlineSoon(loop, now -> {
         nested.set(loop.runIfIdle(n -> Long.MAX_VALUE));
         return Long.MAX_VALUE;
       })).isTrue();
@@ -86,7 +102,7 @@ class EventLoopInlineTest {
       int asleepAt = iterations.get();
       // a later deadline than the loop's (none: it sleeps without a deadline) would still need
       // it; a deadline far away set inline must wake it so it sleeps with that deadline
-      assertThat(loop.runIfIdle(now -> {
+      assertThat(runInlineSoon(loop, now -> {
         due.set(now + TimeUnit.MILLISECONDS.toNanos(30));
         return due.get();
       })).isTrue();
@@ -99,12 +115,17 @@ class EventLoopInlineTest {
         return null;
       });
       awaitAsleep(loop);
-      int sleeping = iterations.get();
+      AtomicInteger asleepAfter = new AtomicInteger(-1);
       for (int i = 0; i < 20; i++) {
-        assertThat(loop.runIfIdle(now -> now + TimeUnit.SECONDS.toNanos(60))).isTrue();
+        assertThat(runInlineSoon(loop, now -> {
+          if (asleepAfter.get() < 0) {
+            asleepAfter.set(iterations.get()); // the loop is asleep, past its last iteration
+          }
+          return now + TimeUnit.SECONDS.toNanos(60);
+        })).isTrue();
       }
       Thread.sleep(50);
-      assertThat(iterations.get()).as("no wake-up for a later deadline").isEqualTo(sleeping);
+      assertThat(iterations.get()).as("no wake-up for a later deadline").isEqualTo(asleepAfter.get());
     }
   }
 
