@@ -320,6 +320,7 @@ public final class NodeRunner implements AutoCloseable {
   private InetAddress lastFromNode;
   private final Map<InetAddress, InetSocketAddress> javaAddresses = new HashMap<>();
   private long nodeDeadline;
+  private int mappedPort; // the port bound for port mapping (start-up, loop-only)
 
   private NodeRunner(Options o) {
     if (o.bind.isEmpty()) {
@@ -402,7 +403,7 @@ public final class NodeRunner implements AutoCloseable {
         throw e;
       }
     }
-    int mappedPort = 0;
+    mappedPort = 0;
     if (o.portMapping != null) {
       try {
         SecureRandom r = new SecureRandom();
