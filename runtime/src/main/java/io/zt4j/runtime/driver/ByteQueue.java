@@ -21,10 +21,18 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <h2>Publication</h2>
  *
- * The producer copies bytes (and links chunks), then publishes them with a release store of
- * {@code written}; the consumer's acquire load of {@code written} makes exactly those bytes
+ * The producer copies bytes (and links chunks), then publishes them with a volatile store of
+ * {@code written}; the consumer's volatile load of {@code written} makes exactly those bytes
  * visible. Symmetrically {@code read} publishes freed room to the producer. So the only shared
  * mutable state is the two counters (plus the spare chunk).
+ *
+ * <p>The counters are volatile (sequentially consistent), not merely release/acquire, because
+ * the connections use them in Dekker pairs with their volatile {@code reader}/{@code writer}/
+ * {@code rxStalled} fields: "publish bytes, then look for a parked reader" on one side against
+ * "register as parked, then look for bytes" on the other. With a release store the loop's later
+ * load of {@code reader} may be ordered before the store (StoreLoad; x86 does this), both sides
+ * miss each other and the reader parks forever — a 1 GiB stream hung once in ~10 runs under
+ * load. A volatile store costs one fence per publish (per chunk copy, not per byte).
  *
  * <p>Threading: {@link #write}/{@link #fill}/{@link #free} are producer-only;
  * {@link #read}/{@link #drain}/{@link #available} consumer-only; {@link #size} anyone.
@@ -109,7 +117,7 @@ public final class ByteQueue {
 
   /** Bytes queued (a snapshot; exact from either side for its own counter). */
   public int size() {
-    return (int) ((long) WRITTEN.getAcquire(this) - (long) READ.getAcquire(this));
+    return (int) ((long) WRITTEN.getVolatile(this) - (long) READ.getVolatile(this));
   }
 
   // ------------------------------------------------------------------ producer side
@@ -121,7 +129,7 @@ public final class ByteQueue {
 
   /** Room for more bytes (producer only). */
   public int free() {
-    return (int) Math.max(0, capacity - (producerWritten - (long) READ.getAcquire(this)));
+    return (int) Math.max(0, capacity - (producerWritten - (long) READ.getVolatile(this)));
   }
 
   /** Copies up to {@code len} bytes in; returns how many fitted (0 when full). Producer only. */
@@ -178,7 +186,7 @@ public final class ByteQueue {
   private void publish(int n) {
     if (n > 0) {
       producerWritten += n;
-      WRITTEN.setRelease(this, producerWritten);
+      WRITTEN.setVolatile(this, producerWritten);
     }
   }
 
@@ -212,7 +220,7 @@ public final class ByteQueue {
 
   /** Bytes ready to read (consumer only). */
   public int available() {
-    return (int) ((long) WRITTEN.getAcquire(this) - consumerRead);
+    return (int) ((long) WRITTEN.getVolatile(this) - consumerRead);
   }
 
   /** Copies up to {@code len} bytes out; returns the count (0 when empty). Consumer only. */
@@ -317,7 +325,7 @@ public final class ByteQueue {
   private void consumed(int n) {
     if (n > 0) {
       consumerRead += n;
-      READ.setRelease(this, consumerRead);
+      READ.setVolatile(this, consumerRead);
     }
   }
 }
