@@ -467,13 +467,7 @@ final class ZtDatagramChannel extends DatagramChannel implements ZtChannel {
 
   @Override
   public <T> DatagramChannel setOption(SocketOption<T> name, T value) throws IOException {
-    Objects.requireNonNull(name, "name");
-    if (!OPTIONS.contains(name)) {
-      throw new UnsupportedOperationException("'" + name + "' not supported");
-    }
-    if (!name.type().isInstance(value)) {
-      throw new IllegalArgumentException("Invalid value '" + value + "'");
-    }
+    ChannelOptions.checkSettable(OPTIONS, name, value);
     synchronized (stateLock) {
       ensureOpen();
       UdpConnection u = udp;
@@ -516,10 +510,7 @@ final class ZtDatagramChannel extends DatagramChannel implements ZtChannel {
   @SuppressWarnings("unchecked")
   @Override
   public <T> T getOption(SocketOption<T> name) throws IOException {
-    Objects.requireNonNull(name, "name");
-    if (!OPTIONS.contains(name)) {
-      throw new UnsupportedOperationException("'" + name + "' not supported");
-    }
+    ChannelOptions.checkSupported(OPTIONS, name);
     synchronized (stateLock) {
       ensureOpen();
       Object v;

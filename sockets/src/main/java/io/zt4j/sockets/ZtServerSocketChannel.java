@@ -15,7 +15,6 @@ import java.nio.channels.NotYetBoundException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -158,13 +157,7 @@ final class ZtServerSocketChannel extends ServerSocketChannel implements ZtChann
 
   @Override
   public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-    Objects.requireNonNull(name, "name");
-    if (!OPTIONS.contains(name)) {
-      throw new UnsupportedOperationException("'" + name + "' not supported");
-    }
-    if (!name.type().isInstance(value)) {
-      throw new IllegalArgumentException("Invalid value '" + value + "'");
-    }
+    ChannelOptions.checkSettable(OPTIONS, name, value);
     synchronized (stateLock) {
       ensureOpen();
       if (name == StandardSocketOptions.SO_RCVBUF) {
@@ -183,10 +176,7 @@ final class ZtServerSocketChannel extends ServerSocketChannel implements ZtChann
   @SuppressWarnings("unchecked")
   @Override
   public <T> T getOption(SocketOption<T> name) throws IOException {
-    Objects.requireNonNull(name, "name");
-    if (!OPTIONS.contains(name)) {
-      throw new UnsupportedOperationException("'" + name + "' not supported");
-    }
+    ChannelOptions.checkSupported(OPTIONS, name);
     synchronized (stateLock) {
       ensureOpen();
       if (name == StandardSocketOptions.SO_RCVBUF) {

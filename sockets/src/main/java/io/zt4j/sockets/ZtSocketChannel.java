@@ -445,13 +445,7 @@ final class ZtSocketChannel extends SocketChannel implements ZtChannel {
 
   @Override
   public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-    Objects.requireNonNull(name, "name");
-    if (!OPTIONS.contains(name)) {
-      throw new UnsupportedOperationException("'" + name + "' not supported");
-    }
-    if (!name.type().isInstance(value)) {
-      throw new IllegalArgumentException("Invalid value '" + value + "'");
-    }
+    ChannelOptions.checkSettable(OPTIONS, name, value);
     synchronized (stateLock) {
       ensureOpen();
       TcpConnection c = conn;
@@ -499,10 +493,7 @@ final class ZtSocketChannel extends SocketChannel implements ZtChannel {
   @SuppressWarnings("unchecked")
   @Override
   public <T> T getOption(SocketOption<T> name) throws IOException {
-    Objects.requireNonNull(name, "name");
-    if (!OPTIONS.contains(name)) {
-      throw new UnsupportedOperationException("'" + name + "' not supported");
-    }
+    ChannelOptions.checkSupported(OPTIONS, name);
     synchronized (stateLock) {
       ensureOpen();
       TcpConnection c = conn;
